@@ -1,0 +1,204 @@
+/**
+ * The one result schema (version RESULT_SCHEMA_VERSION). Every output format (table, JSON, ...) is a writer over
+ * these types. Documented in docs/schema.md; bump the version on any incompatible change.
+ */
+export const RESULT_SCHEMA_VERSION = '1.0';
+
+export type Grade = 'strong' | 'weak' | 'insecure' | 'unknown';
+
+export type FlowClass =
+  | 'nfs-cleartext'
+  | 'rpc-cleartext'
+  | 'tunnel-local'
+  | 'tls'
+  | 'rpc-with-tls'
+  | 'dtls'
+  | 'rpcsec-gss-privacy'
+  | 'opaque'
+  | 'none';
+
+export type Verdict = 'encrypted' | 'encrypted-weak' | 'cleartext' | 'unknown';
+
+export interface Endpoint {
+  ip: string;
+  port: number;
+}
+
+export interface DirCounts {
+  total: number;
+  toServer: number;
+  toClient: number;
+}
+
+/** What the TLS (or DTLS) analyzer learned about one flow. */
+export interface TlsSummary {
+  /** "TLS 1.2", "TLS 1.3", "SSL 3.0", "TLS 1.3 (draft 28)", "DTLS 1.2", "unknown (handshake not captured)", "none negotiated" */
+  version: string;
+  /** Wire value of the negotiated version (0x0303...), null when not seen. */
+  versionId: number | null;
+  /** IANA cipher suite number, null when not seen. */
+  cipherSuiteId: number | null;
+  /** IANA name ("TLS_AES_256_GCM_SHA384"), or "unknown (handshake not captured)" / "none negotiated" / "unassigned (0x....)". */
+  cipherSuite: string;
+  grade: Grade;
+  /** Why the grade is what it is ("CBC mode", "no forward secrecy", "TLS 1.0 is below 1.2"...). */
+  gradeReasons: string[];
+  /** full | resumed | client-hello-only | not-captured */
+  handshake: 'full' | 'resumed' | 'client-hello-only' | 'not-captured';
+  helloRetryRequest: boolean;
+  sni?: string;
+  alpn?: string[];
+  /** Versions the ClientHello offered (supported_versions, else its legacy version). */
+  offeredVersions?: string[];
+  /** Record-layer version seen on records ("TLS 1.2"). */
+  recordVersion?: string;
+  /** Record counts by content type, both directions. */
+  records: { changeCipherSpec: number; alert: number; handshake: number; applicationData: number; other: number };
+  alerts: { level: number; description: number; name: string; encrypted: boolean }[];
+  /** True while every record header seen was valid; false when bytes broke the record stream. */
+  validRecordStream: boolean;
+  /** DTLS only: HelloVerifyRequest seen. */
+  helloVerifyRequest?: boolean;
+}
+
+export interface RpcSummary {
+  /** "nfs/3", "nfs/4", "mount/3", "portmapper/2", "nlm/4", "nfs_acl/3", "efs-proxy/1", "100232/10"... sorted */
+  programs: string[];
+  /** Name:count of NFS procedures (v2/v3) and NFSv4 COMPOUND operations seen in calls. */
+  operations: Record<string, number>;
+  /** NFS version string: "NFSv3", "NFSv4", "NFSv4.1", "NFSv4.2", or undefined when no NFS call. */
+  nfsVersion?: string;
+  nfsMinorVersions?: number[];
+  calls: number;
+  replies: number;
+  /** Credential flavors seen in calls: "AUTH_NONE", "AUTH_SYS", "RPCSEC_GSS", "AUTH_TLS"... */
+  credentials: string[];
+  /** RPCSEC_GSS services seen: "none" | "integrity" | "privacy". */
+  gssServices?: string[];
+  /** RFC 9289: AUTH_TLS NULL probe seen / STARTTLS verifier seen in the reply. */
+  authTlsProbe?: boolean;
+  startTls?: boolean;
+  malformed: number;
+}
+
+export interface FlowEvidence {
+  frame: number;
+  dir?: 'to-server' | 'to-client';
+  what: string;
+}
+
+export interface FlowResult {
+  /** 0-based index in order of first packet within its capture (matches tshark's tcp.stream/udp.stream). */
+  id: number;
+  capture: string;
+  transport: 'tcp' | 'udp';
+  client: Endpoint;
+  server: Endpoint;
+  /** How client/server were decided. */
+  orientation: 'syn' | 'service-port' | 'content' | 'first-packet';
+  interfaces?: string[];
+  firstSeen: string;
+  lastSeen: string;
+  firstFrame: number;
+  lastFrame: number;
+  packets: DirCounts;
+  /** Frame bytes on the wire (as tshark's conversation table counts them). */
+  bytes: DirCounts;
+  /** Transport payload bytes each way. */
+  payload: DirCounts;
+  /** Bytes missing from the reassembled streams (capture loss, snaplen), each way. */
+  gaps: { toServer: number; toClient: number };
+  /** Whether this flow is on the NFS port set or was found by content. */
+  nfsRelevant: boolean;
+  /** Loopback flow (both ends 127.0.0.0/8 or ::1): never crosses the wire. */
+  loopback: boolean;
+  class: FlowClass;
+  verdict: Verdict;
+  verdictReason: string;
+  tls?: TlsSummary;
+  dtls?: TlsSummary;
+  rpc?: RpcSummary;
+  evidence: FlowEvidence[];
+  evidenceDropped?: number;
+}
+
+export interface CaptureResult {
+  file: string;
+  format: string;
+  gzip: boolean;
+  packets: number;
+  bytesRead: number;
+  interfaces: { id: number; name?: string; linkType: number }[];
+  truncatedPackets: number;
+  /** Non-fatal decode counters: unknown link types, bad IP headers, fragments dropped... */
+  decodeErrors: Record<string, number>;
+  error?: { kind: string; offset: number; message: string };
+  kernelDrops?: number | null;
+  flowsEvicted: number;
+  flowsTotal: number;
+}
+
+export type MountVerdict =
+  | 'tls-verified'
+  | 'tls-unverified'
+  | 'tunnel-plaintext'
+  | 'direct-cleartext'
+  | 'kerberos-privacy'
+  | 'unknown';
+
+export interface SourceRef {
+  file: string;
+  line?: number;
+}
+
+export interface MountResult {
+  mountPoint: string;
+  server: string;
+  export: string;
+  fsType: string;
+  /** efs-utils-stunnel | efs-proxy | aznfs-stunnel | stunnel | xprtsec-tls | xprtsec-mtls | krb5p | direct | unknown */
+  mechanism: string;
+  /** Address and port the kernel talks to (127.0.0.1:20049 for a tunnel). */
+  addr?: string;
+  localPort?: number;
+  /** Where the tunnel connects (remote host:2049), when tunneled. */
+  tunnelTarget?: string;
+  verdict: MountVerdict;
+  reason: string;
+  sources: SourceRef[];
+  options: Record<string, string | true>;
+}
+
+export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
+
+export interface Finding {
+  /** BYPASS | TUNNEL-DOWN | UNVERIFIED-TLS | WEAK-CIPHER | MIXED | UNEXPLAINED | ENCRYPTED-BY-CONFIG-ONLY | CLEARTEXT-NFS | ... */
+  code: string;
+  severity: Severity;
+  message: string;
+  mount?: string;
+  /** Flow references: "<capture>#<id>". */
+  flows?: string[];
+  sources?: SourceRef[];
+}
+
+export interface ResultDocument {
+  schema: 'wireseal/result';
+  schemaVersion: string;
+  tool: { name: 'wireseal'; version: string };
+  generatedAt: string;
+  command: string;
+  policy?: { minGrade: 'strong' | 'weak'; minTls: '1.2' | '1.3'; ports: string };
+  captures: CaptureResult[];
+  flows: FlowResult[];
+  mounts?: MountResult[];
+  findings: Finding[];
+  summary: {
+    flows: number;
+    byClass: Record<string, number>;
+    byVerdict: Record<string, number>;
+    findings: number;
+    exitCode: number;
+  };
+  warnings: string[];
+}
