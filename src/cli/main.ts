@@ -1,0 +1,37 @@
+/** CLI entry: commander wiring only. Each command lives in its own file and returns the process exit code. */
+import { Command, CommanderError } from 'commander';
+import { EXIT } from './exit-codes.js';
+import { registerCommands } from './registry.js';
+
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command();
+  program
+    .name('wireseal')
+    .description('Prove from packets that NFS traffic is encrypted in transit')
+    .version('0.1.0')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  let code: number = EXIT.OK;
+  registerCommands(program, (c) => {
+    code = c;
+  });
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0) {
+        return EXIT.OK;
+      }
+      return EXIT.USAGE;
+    }
+    if (err instanceof UsageError) {
+      process.stderr.write(`wireseal: ${err.message}\n`);
+      return EXIT.USAGE;
+    }
+    throw err;
+  }
+  return code;
+}
+
+/** Thrown by commands for bad options/config: exit code 2 with a one-line message. */
+export class UsageError extends Error {}

@@ -1,0 +1,11 @@
+/** The list of commands. Each register function adds one subcommand; `done(code)` sets the exit code. */
+import type { Command } from 'commander';
+
+export type Done = (code: number) => void;
+export type RegisterFn = (program: Command, done: Done) => void;
+
+const commands: RegisterFn[] = [];
+
+export function registerCommands(program: Command, done: Done): void {
+  for (const r of commands) r(program, done);
+}
