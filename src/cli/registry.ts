@@ -1,10 +1,12 @@
 /** The list of commands. Each register function adds one subcommand; `done(code)` sets the exit code. */
 import type { Command } from 'commander';
+import { registerFlows } from './flows.js';
+import { registerVerify } from './verify.js';
 
 export type Done = (code: number) => void;
 export type RegisterFn = (program: Command, done: Done) => void;
 
-const commands: RegisterFn[] = [];
+const commands: RegisterFn[] = [registerFlows, registerVerify];
 
 export function registerCommands(program: Command, done: Done): void {
   for (const r of commands) r(program, done);

@@ -151,6 +151,16 @@ export interface SourceRef {
   line?: number;
 }
 
+/** State of the tunnel behind a loopback mount (added by the host readers). */
+export interface TunnelStatus {
+  /** Tunnel state (efs-utils state file, AZNFS map line): found, missing, or 'none' for tunnels that keep none. */
+  state: 'found' | 'missing' | 'none';
+  config: 'found' | 'missing';
+  pid?: number;
+  pidState: 'alive' | 'dead' | 'unknown';
+  pidReason?: string;
+}
+
 export interface MountResult {
   mountPoint: string;
   server: string;
@@ -167,6 +177,8 @@ export interface MountResult {
   reason: string;
   sources: SourceRef[];
   options: Record<string, string | true>;
+  /** Loopback mounts only: what is known of the tunnel behind them. */
+  tunnel?: TunnelStatus;
 }
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';

@@ -1,0 +1,163 @@
+/**
+ * Per-flow protocol detection and dispatch (Suricata-style probing): the first bytes of a direction decide
+ * whether a flow carries ONC-RPC, TLS or DTLS, whatever its port. The chosen analyzer then reads the flow; an RPC
+ * flow that performs the RFC 9289 STARTTLS upgrade hands each direction to a TLS analyzer at the upgrade point.
+ * Owns no parsing itself: that is in src/protocol and the analyzers.
+ */
+import { probeDtls } from '../protocol/dtls.js';
+import { probeRpcDatagram, probeRpcRecord } from '../protocol/rpc.js';
+import { probeTls } from '../protocol/tls.js';
+import type { Dir } from './analyzer.js';
+import { EvidenceLog } from './analyzer.js';
+import { DtlsAnalyzer } from './dtls-analyzer.js';
+import { RpcAnalyzer } from './rpc-analyzer.js';
+import { TlsAnalyzer } from './tls-analyzer.js';
+
+/** How many runs (TCP) or datagrams (UDP) per direction we probe before calling a flow opaque. */
+const MAX_PROBES = 8;
+
+export type Detected = 'none' | 'rpc' | 'tls' | 'dtls' | 'opaque';
+
+/**
+ * Peeks at a flow's first payload: true when it is a message only a server sends first (RPC REPLY, TLS
+ * ServerHello, DTLS HelloVerifyRequest/ServerHello), false when only a client sends it (RPC CALL, ClientHello), null
+ * when unsure. Used to orient flows whose SYN was not captured.
+ */
+export function serverSpeaksFirst(transport: 'tcp' | 'udp', d: Uint8Array, off: number, len: number): boolean | null {
+  if (transport === 'tcp') {
+    if (len >= 12 && (d[off]! & 0x80) !== 0 && probeRpcRecord(d, off, len)) {
+      const mtype = ((d[off + 8]! << 24) | (d[off + 9]! << 16) | (d[off + 10]! << 8) | d[off + 11]!) >>> 0;
+      return mtype === 1 ? true : mtype === 0 ? false : null;
+    }
+    if (len >= 6 && d[off] === 22 && d[off + 1] === 3) {
+      const ht = d[off + 5];
+      return ht === 2 ? true : ht === 1 ? false : null;
+    }
+    return null;
+  }
+  if (len >= 8 && probeRpcDatagram(d, off, len)) {
+    const mtype = ((d[off + 4]! << 24) | (d[off + 5]! << 16) | (d[off + 6]! << 8) | d[off + 7]!) >>> 0;
+    return mtype === 1 ? true : mtype === 0 ? false : null;
+  }
+  if (len >= 14 && d[off] === 22 && d[off + 1] === 0xfe) {
+    const ht = d[off + 13];
+    return ht === 2 || ht === 3 ? true : ht === 1 ? false : null;
+  }
+  return null;
+}
+
+export class FlowClassifier {
+  readonly evidence = new EvidenceLog(24);
+  detected: Detected = 'none';
+  rpc: RpcAnalyzer | null = null;
+  tls: TlsAnalyzer | null = null;
+  dtls: DtlsAnalyzer | null = null;
+  /** Per direction: bytes now go to TLS (after a STARTTLS upgrade, or a TLS flow). */
+  private tlsDir0 = false;
+  private tlsDir1 = false;
+  private probes0 = 0;
+  private probes1 = 0;
+  /** True once any payload reached this classifier. */
+  started = false;
+
+  constructor(
+    readonly transport: 'tcp' | 'udp',
+    /** On the NFS port set: unrecognised bytes make the flow "opaque" rather than "none". */
+    readonly onServicePort: boolean,
+  ) {}
+
+  get finished(): boolean {
+    switch (this.detected) {
+      case 'opaque':
+        return true;
+      case 'tls':
+        return this.tls !== null && this.tls.finished;
+      case 'dtls':
+        return this.dtls !== null && this.dtls.finished;
+      case 'rpc':
+        if (this.tls !== null) return this.tlsDir0 && this.tlsDir1 && this.tls.finished;
+        return this.rpc !== null && this.rpc.finished;
+      default:
+        return false;
+    }
+  }
+
+  tcpData(dir: Dir, data: Uint8Array, offset: number, length: number, frame: number): void {
+    this.started = true;
+    if (this.detected === 'opaque') return;
+    if (this.detected === 'none' && !this.probeTcp(dir, data, offset, length, frame)) return;
+    if (this.detected === 'tls') {
+      this.tls!.onData(dir, data, offset, length, frame);
+      return;
+    }
+    if (this.detected !== 'rpc') return;
+    if (dir === 0 ? this.tlsDir0 : this.tlsDir1) {
+      this.tls!.onData(dir, data, offset, length, frame);
+      return;
+    }
+    const used = this.rpc!.onData(dir, data, offset, length, frame);
+    if (used < length && this.rpc!.upgradedToTls(dir)) {
+      if (this.tls === null) {
+        this.tls = new TlsAnalyzer(this.evidence);
+        this.evidence.add(frame, dir, 'RPC-with-TLS: TLS starts on the same connection after STARTTLS');
+      }
+      if (dir === 0) this.tlsDir0 = true;
+      else this.tlsDir1 = true;
+      this.tls.onData(dir, data, offset + used, length - used, frame);
+    }
+  }
+
+  tcpGap(dir: Dir, length: number, frame: number): void {
+    if (this.detected === 'tls' || (dir === 0 ? this.tlsDir0 : this.tlsDir1)) this.tls?.onGap(dir, length, frame);
+    else if (this.detected === 'rpc') this.rpc!.onGap(dir, length, frame);
+  }
+
+  udpDatagram(dir: Dir, data: Uint8Array, offset: number, length: number, frame: number): void {
+    this.started = true;
+    if (this.detected === 'none') {
+      if (probeRpcDatagram(data, offset, length)) {
+        this.detected = 'rpc';
+        this.rpc = new RpcAnalyzer('udp', this.evidence);
+      } else if (probeDtls(data, offset, length)) {
+        this.detected = 'dtls';
+        this.dtls = new DtlsAnalyzer(this.evidence);
+        this.evidence.add(frame, dir, 'DTLS record header');
+      } else {
+        if (this.bumpProbe(dir)) this.giveUp(frame);
+        return;
+      }
+    }
+    if (this.detected === 'rpc') this.rpc!.onDatagram(dir, data, offset, length, frame);
+    else if (this.detected === 'dtls') this.dtls!.onDatagram(dir, data, offset, length, frame);
+  }
+
+  private probeTcp(dir: Dir, data: Uint8Array, offset: number, length: number, frame: number): boolean {
+    if (probeRpcRecord(data, offset, length)) {
+      this.detected = 'rpc';
+      this.rpc = new RpcAnalyzer('tcp', this.evidence);
+      return true;
+    }
+    if (probeTls(data, offset, length)) {
+      this.detected = 'tls';
+      this.tls = new TlsAnalyzer(this.evidence);
+      this.tlsDir0 = true;
+      this.tlsDir1 = true;
+      return true;
+    }
+    if (this.bumpProbe(dir)) this.giveUp(frame);
+    return false;
+  }
+
+  private bumpProbe(dir: Dir): boolean {
+    if (dir === 0) this.probes0++;
+    else this.probes1++;
+    return this.probes0 + this.probes1 >= MAX_PROBES * 2 || (this.probes0 >= MAX_PROBES && this.probes1 >= MAX_PROBES);
+  }
+
+  private giveUp(frame: number): void {
+    this.detected = 'opaque';
+    if (this.onServicePort) {
+      this.evidence.add(frame, undefined, 'payload is neither ONC-RPC nor a TLS/DTLS record stream');
+    }
+  }
+}

@@ -1,0 +1,106 @@
+/** Shared by the capture commands: parse the common options and run the pipeline over files or a live interface. */
+import type { Command } from 'commander';
+import { openLive } from '../capture/live.js';
+import { analyzeCaptureFile, CaptureAnalysis, type CaptureAnalysisResult } from '../engine/analyze.js';
+import { DEFAULT_PORT_SPEC, PortSet } from '../flow/ports.js';
+import type { CaptureResult, FlowResult } from '../report/schema.js';
+import { UsageError } from './main.js';
+
+export interface CaptureCliOptions {
+  format: string;
+  ports: string;
+  interface?: string;
+  filter?: string;
+  duration?: string;
+  count?: string;
+  maxFlows?: string;
+  all?: boolean;
+}
+
+export function addCaptureOptions(cmd: Command): Command {
+  return cmd
+    .option('--format <fmt>', 'output format: table or json', 'table')
+    .option('--ports <spec>', 'NFS port set (ports and ranges)', DEFAULT_PORT_SPEC)
+    .option('-i, --interface <name>', 'capture live on this interface (any for all) instead of reading files')
+    .option('--filter <bpf>', 'BPF filter for live capture')
+    .option('--duration <seconds>', 'stop live capture after this many seconds')
+    .option('--count <packets>', 'stop live capture after this many packets')
+    .option('--max-flows <n>', 'live flows held at most (older ones are finalised)', '131072')
+    .option('--all', 'list every flow, not only the NFS, RPC, TLS and DTLS ones');
+}
+
+function positiveInt(name: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${name} must be a positive number, got "${v}"`);
+  return n;
+}
+
+export interface CapturesRun {
+  captures: CaptureResult[];
+  flows: FlowResult[];
+  /** True when some input was unreadable or damaged (exit code 3). */
+  inputDamaged: boolean;
+  warnings: string[];
+}
+
+export async function runCaptures(files: string[], o: CaptureCliOptions): Promise<CapturesRun> {
+  if (o.format !== 'table' && o.format !== 'json')
+    throw new UsageError(`--format must be table or json, got "${o.format}"`);
+  let ports: PortSet;
+  try {
+    ports = new PortSet(o.ports);
+  } catch (e) {
+    throw new UsageError(`--ports: ${(e as Error).message}`);
+  }
+  const maxFlows = positiveInt('--max-flows', o.maxFlows);
+  const duration = positiveInt('--duration', o.duration);
+  const count = positiveInt('--count', o.count);
+  if (o.interface === undefined && files.length === 0)
+    throw new UsageError('give capture files (or - for stdin), or --interface');
+  if (o.interface !== undefined && files.length > 0)
+    throw new UsageError('give capture files or --interface, not both');
+  const opts = { ports, ...(maxFlows ? { maxFlows } : {}) };
+  const results: CaptureAnalysisResult[] = [];
+  if (o.interface !== undefined) {
+    const name = `live:${o.interface}`;
+    const analysis = new CaptureAnalysis(name, opts);
+    const ac = new AbortController();
+    const stop = () => ac.abort();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    try {
+      const summary = await openLive({
+        device: o.interface,
+        ...(o.filter !== undefined ? { filter: o.filter } : {}),
+        ...(duration !== undefined ? { durationSec: duration } : {}),
+        ...(count !== undefined ? { count } : {}),
+        onPacket: analysis.onPacket,
+        signal: ac.signal,
+      });
+      summary.file = name;
+      results.push(analysis.finish(summary));
+    } finally {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+    }
+  } else {
+    for (const f of files) results.push(await analyzeCaptureFile(f, opts));
+  }
+  const warnings: string[] = [];
+  let inputDamaged = false;
+  for (const r of results) {
+    const c = r.capture;
+    if (c.error) {
+      inputDamaged = true;
+      process.stderr.write(`wireseal: ${c.error.message} (results before it are kept)\n`);
+    }
+    const unknownLink = c.decodeErrors['unknown-linktype'];
+    if (unknownLink) warnings.push(`${c.file}: ${unknownLink} packets of an unsupported link type were skipped`);
+    if (c.flowsEvicted > 0) warnings.push(`${c.file}: ${c.flowsEvicted} flows finalised early (--max-flows reached)`);
+    if (c.kernelDrops) warnings.push(`${c.file}: the kernel dropped ${c.kernelDrops} packets`);
+  }
+  const all = results.flatMap((r) => r.flows);
+  const flows = o.all ? all : all.filter((f) => f.class !== 'none');
+  return { captures: results.map((r) => r.capture), flows, inputDamaged, warnings };
+}

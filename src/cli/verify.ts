@@ -1,0 +1,74 @@
+/** `wireseal verify-encryption`: classify every NFS flow and apply the policy (and the host cross-reference). */
+import type { Command } from 'commander';
+import { buildDocument } from '../report/document.js';
+import { writeJson } from '../report/json.js';
+import type { Finding, FlowResult, MountResult } from '../report/schema.js';
+import { writeTable } from '../report/table.js';
+import { findingsFail, flowFindings } from '../verify/flow-policy.js';
+import { addCaptureOptions, type CaptureCliOptions, runCaptures } from './captures.js';
+import { EXIT } from './exit-codes.js';
+import { UsageError } from './main.js';
+import type { Done } from './registry.js';
+
+interface VerifyOptions extends CaptureCliOptions {
+  minGrade: string;
+  minTls: string;
+  hostRoot?: string;
+  local?: boolean;
+}
+
+export function registerVerify(program: Command, done: Done): void {
+  addCaptureOptions(
+    program
+      .command('verify-encryption')
+      .description('prove from packets whether NFS traffic was encrypted; exit 1 on cleartext NFS or weak crypto')
+      .argument('[captures...]', 'capture files (pcap, pcapng, gzip; - for stdin)'),
+  )
+    .option('--min-grade <grade>', 'lowest acceptable cipher grade: strong or weak', 'strong')
+    .option('--min-tls <version>', 'lowest acceptable TLS version: 1.2 or 1.3', '1.2')
+    .option('--host-root <dir>', 'cross-reference with mounts and tunnel configs under DIR (an evidence bundle)')
+    .option('--local', "cross-reference with this host's mounts and tunnel configs")
+    .action(async (files: string[], o: VerifyOptions) => {
+      if (o.minGrade !== 'strong' && o.minGrade !== 'weak') throw new UsageError('--min-grade must be strong or weak');
+      if (o.minTls !== '1.2' && o.minTls !== '1.3') throw new UsageError('--min-tls must be 1.2 or 1.3');
+      if (o.hostRoot !== undefined && o.local) throw new UsageError('give --host-root or --local, not both');
+      const policy = { minGrade: o.minGrade, minTls: o.minTls } as const;
+      const run = await runCaptures(files, o);
+      const findings: Finding[] = flowFindings(run.flows, policy);
+      const hostPart = await crossReferenceHost(o, run.flows, findings, run.warnings);
+      let exitCode: number = EXIT.OK;
+      if (findingsFail(findings)) exitCode = EXIT.FINDINGS;
+      if (run.inputDamaged) exitCode = EXIT.INPUT;
+      const doc = buildDocument({
+        command: 'verify-encryption',
+        captures: run.captures,
+        flows: run.flows,
+        ...(hostPart ? { mounts: hostPart } : {}),
+        findings,
+        warnings: run.warnings,
+        policy: { ...policy, ports: o.ports },
+        exitCode,
+      });
+      if (o.format === 'json') writeJson(doc, process.stdout);
+      else writeTable(doc, process.stdout, { verdicts: true });
+      done(exitCode);
+    });
+}
+
+/** Reads the host inventory when asked and adds the cross-reference findings. */
+async function crossReferenceHost(
+  o: VerifyOptions,
+  flows: FlowResult[],
+  findings: Finding[],
+  warnings: string[],
+): Promise<MountResult[] | undefined> {
+  const root = o.hostRoot ?? (o.local ? '/' : undefined);
+  if (root === undefined) return undefined;
+  const host = await import('../host/index.js');
+  const verify = await import('../verify/index.js');
+  const inv = await host.readHostInventory(root);
+  warnings.push(...inv.warnings);
+  const mounts = host.judgeMounts(inv);
+  findings.push(...verify.crossReference(flows, inv, mounts));
+  return mounts;
+}

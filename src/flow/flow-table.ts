@@ -1,0 +1,296 @@
+/**
+ * The flow table: finds or creates the bidirectional flow of each decoded packet (keyed by numbers, no strings),
+ * keeps per-direction counters, decides client/server orientation, runs TCP reassembly and hands payload to the
+ * flow's classifier. Live flows are capped; evictions are counted and the evicted flows are finalised, not lost.
+ */
+import { FlowClassifier, serverSpeaksFirst } from '../classify/flow-classifier.js';
+import type { DecodedPacket } from '../decode/types.js';
+import { Flow } from './flow.js';
+import type { PortSet } from './ports.js';
+import { type StreamSink, TcpDirection } from './tcp-stream.js';
+
+export interface FlowTableOptions {
+  ports: PortSet;
+  /** Live flows at most; beyond it the least recently seen are finalised (default 131072). */
+  maxFlows: number;
+  /** Out-of-order bytes held per direction (default 256 KiB). */
+  maxHeldBytes: number;
+  /** Called once per finished flow (closed, evicted or at end of capture). */
+  onFlowDone: (flow: Flow) => void;
+}
+
+const TCP_FIN = 0x01;
+const TCP_SYN = 0x02;
+const TCP_RST = 0x04;
+const TCP_ACK = 0x10;
+
+function mix(h: number, v: number): number {
+  h = Math.imul(h ^ v, 0x5bd1e995);
+  return h ^ (h >>> 15);
+}
+
+/** Adapts a flow direction to the TCP reassembler's sink without allocating per packet. */
+class DirSink implements StreamSink {
+  flow: Flow | null = null;
+  fromA = true;
+  data(data: Uint8Array, offset: number, length: number, frame: number): void {
+    const f = this.flow!;
+    f.classifier?.tcpData(this.fromA === f.clientIsA ? 0 : 1, data, offset, length, frame);
+  }
+  gap(length: number, frame: number): void {
+    const f = this.flow!;
+    f.classifier?.tcpGap(this.fromA === f.clientIsA ? 0 : 1, length, frame);
+  }
+}
+
+export class FlowTable {
+  private readonly buckets = new Map<number, Flow>();
+  private live = 0;
+  private nextId = 0;
+  evicted = 0;
+  private readonly sink = new DirSink();
+
+  constructor(private readonly opts: FlowTableOptions) {}
+
+  get liveFlows(): number {
+    return this.live;
+  }
+
+  get totalFlows(): number {
+    return this.nextId;
+  }
+
+  /** Account one decoded TCP/UDP packet. `wireLen` is the frame's original length, `ifId` its interface. */
+  packet(p: DecodedPacket, frame: number, tsSec: number, tsNsec: number, wireLen: number, ifId: number): void {
+    const isTcp = p.protocol === 6;
+    let hA = mix(mix(mix(mix(0x811c9dc5, p.src0), p.src1), p.src2 ^ p.src3), p.srcPort);
+    let hB = mix(mix(mix(mix(0x811c9dc5, p.dst0), p.dst1), p.dst2 ^ p.dst3), p.dstPort);
+    hA >>>= 0;
+    hB >>>= 0;
+    const key = (mix((hA ^ hB) >>> 0, (hA + hB) >>> 0) ^ p.protocol) >>> 0;
+    let flow = this.buckets.get(key) ?? null;
+    let fromA = true;
+    while (flow !== null) {
+      if (flow.transport === (isTcp ? 'tcp' : 'udp')) {
+        if (
+          flow.aPort === p.srcPort &&
+          flow.bPort === p.dstPort &&
+          flow.a0 === p.src0 &&
+          flow.b0 === p.dst0 &&
+          flow.a1 === p.src1 &&
+          flow.a2 === p.src2 &&
+          flow.a3 === p.src3 &&
+          flow.b1 === p.dst1 &&
+          flow.b2 === p.dst2 &&
+          flow.b3 === p.dst3
+        ) {
+          fromA = true;
+          break;
+        }
+        if (
+          flow.aPort === p.dstPort &&
+          flow.bPort === p.srcPort &&
+          flow.a0 === p.dst0 &&
+          flow.b0 === p.src0 &&
+          flow.a1 === p.dst1 &&
+          flow.a2 === p.dst2 &&
+          flow.a3 === p.dst3 &&
+          flow.b1 === p.src1 &&
+          flow.b2 === p.src2 &&
+          flow.b3 === p.src3
+        ) {
+          fromA = false;
+          break;
+        }
+      }
+      flow = flow.next;
+    }
+    const flags = isTcp ? p.tcpFlags : 0;
+    // A new connection on a closed flow's 5-tuple (port reuse) starts a new flow, as tshark's streams do.
+    if (flow !== null && isTcp && (flags & (TCP_SYN | TCP_ACK)) === TCP_SYN && flow.closed) {
+      this.remove(flow);
+      this.finish(flow);
+      flow = null;
+    }
+    if (flow === null) {
+      flow = this.create(p, key, isTcp, frame, tsSec, tsNsec);
+      fromA = true;
+    }
+    flow.lastSec = tsSec;
+    flow.lastNsec = tsNsec;
+    flow.lastFrame = frame;
+    if (ifId < 31) flow.ifMask |= 1 << ifId;
+    if (fromA) {
+      flow.pktsA++;
+      flow.bytesA += wireLen;
+      flow.payA += p.payloadWireLength;
+    } else {
+      flow.pktsB++;
+      flow.bytesB += wireLen;
+      flow.payB += p.payloadWireLength;
+    }
+    if (isTcp) this.tcp(flow, p, fromA, flags, frame);
+    else this.udp(flow, p, fromA, frame);
+  }
+
+  /** Finalise every live flow (end of capture). */
+  flushAll(): void {
+    for (const head of this.buckets.values()) {
+      let f: Flow | null = head;
+      while (f !== null) {
+        const nxt: Flow | null = f.next;
+        this.finish(f);
+        f = nxt;
+      }
+    }
+    this.buckets.clear();
+    this.live = 0;
+  }
+
+  private create(p: DecodedPacket, key: number, isTcp: boolean, frame: number, sec: number, nsec: number): Flow {
+    if (this.live >= this.opts.maxFlows) this.evictSome();
+    const f = new Flow(this.nextId++, isTcp ? 'tcp' : 'udp');
+    f.a0 = p.src0;
+    f.a1 = p.src1;
+    f.a2 = p.src2;
+    f.a3 = p.src3;
+    f.b0 = p.dst0;
+    f.b1 = p.dst1;
+    f.b2 = p.dst2;
+    f.b3 = p.dst3;
+    f.aPort = p.srcPort;
+    f.bPort = p.dstPort;
+    f.ipVersion = p.ipVersion;
+    f.firstSec = sec;
+    f.firstNsec = nsec;
+    f.firstFrame = frame;
+    f.key = key;
+    // Orientation: SYN, else the service-port side, else first packet's source (content may still flip it).
+    const flags = isTcp ? p.tcpFlags : 0;
+    const ports = this.opts.ports;
+    if (isTcp && (flags & TCP_SYN) !== 0) {
+      f.clientIsA = (flags & TCP_ACK) === 0;
+      f.orientation = 'syn';
+    } else if (ports.has(p.dstPort) !== ports.has(p.srcPort)) {
+      f.clientIsA = ports.has(p.dstPort);
+      f.orientation = 'service-port';
+    } else {
+      f.clientIsA = true;
+      f.orientation = 'first-packet';
+    }
+    if (isTcp) {
+      f.tcpA = new TcpDirection(this.opts.maxHeldBytes);
+      f.tcpB = new TcpDirection(this.opts.maxHeldBytes);
+    }
+    f.classifier = new FlowClassifier(isTcp ? 'tcp' : 'udp', ports.has(p.srcPort) || ports.has(p.dstPort));
+    f.next = this.buckets.get(key) ?? null;
+    this.buckets.set(key, f);
+    this.live++;
+    return f;
+  }
+
+  private tcp(flow: Flow, p: DecodedPacket, fromA: boolean, flags: number, frame: number): void {
+    const mine = fromA ? flow.tcpA : flow.tcpB;
+    const peer = fromA ? flow.tcpB : flow.tcpA;
+    if ((flags & TCP_SYN) !== 0) {
+      if (flow.orientation !== 'syn') {
+        flow.clientIsA = fromA === ((flags & TCP_ACK) === 0);
+        flow.orientation = 'syn';
+      }
+      mine?.syn(p.seq);
+    }
+    if ((flags & TCP_RST) !== 0) flow.rst = true;
+    if ((flags & TCP_FIN) !== 0) {
+      if (fromA) flow.finA = true;
+      else flow.finB = true;
+    }
+    const cls = flow.classifier;
+    if (mine === null || peer === null || cls === null || cls.finished) return;
+    const sink = this.sink;
+    sink.flow = flow;
+    if ((flags & TCP_ACK) !== 0) {
+      sink.fromA = !fromA;
+      peer.peerAck(p.ack, frame, sink);
+    }
+    if (p.payloadWireLength > 0) {
+      if (!cls.started && flow.orientation !== 'syn' && p.payloadLength > 0) {
+        const speaksFirst = serverSpeaksFirst('tcp', p.data, p.payloadOffset, p.payloadLength);
+        if (speaksFirst !== null) {
+          const senderIsClient = !speaksFirst;
+          const clientIsA = fromA === senderIsClient;
+          if (clientIsA !== flow.clientIsA || flow.orientation === 'first-packet') {
+            flow.clientIsA = clientIsA;
+            flow.orientation = 'content';
+          }
+        }
+      }
+      sink.fromA = fromA;
+      mine.segment(p.seq, p.data, p.payloadOffset, p.payloadLength, p.payloadWireLength, frame, sink);
+    }
+    if (flow.closed && (flags & (TCP_FIN | TCP_RST)) !== 0) {
+      sink.fromA = true;
+      flow.tcpA?.flush(sink);
+      sink.fromA = false;
+      flow.tcpB?.flush(sink);
+    }
+    sink.flow = null;
+  }
+
+  private udp(flow: Flow, p: DecodedPacket, fromA: boolean, frame: number): void {
+    const cls = flow.classifier;
+    if (cls === null || cls.finished || p.payloadLength === 0) return;
+    if (!cls.started && flow.orientation !== 'service-port') {
+      const speaksFirst = serverSpeaksFirst('udp', p.data, p.payloadOffset, p.payloadLength);
+      if (speaksFirst !== null) {
+        flow.clientIsA = fromA === !speaksFirst;
+        flow.orientation = 'content';
+      }
+    }
+    cls.udpDatagram(fromA === flow.clientIsA ? 0 : 1, p.data, p.payloadOffset, p.payloadLength, frame);
+  }
+
+  private remove(flow: Flow): void {
+    let head = this.buckets.get(flow.key) ?? null;
+    if (head === flow) {
+      if (flow.next === null) this.buckets.delete(flow.key);
+      else this.buckets.set(flow.key, flow.next);
+    } else {
+      while (head !== null && head.next !== flow) head = head.next;
+      if (head !== null) head.next = flow.next;
+    }
+    flow.next = null;
+    this.live--;
+  }
+
+  private finish(flow: Flow): void {
+    const sink = this.sink;
+    sink.flow = flow;
+    if (flow.classifier !== null && !flow.classifier.finished) {
+      sink.fromA = true;
+      flow.tcpA?.flush(sink);
+      sink.fromA = false;
+      flow.tcpB?.flush(sink);
+    }
+    sink.flow = null;
+    this.opts.onFlowDone(flow);
+  }
+
+  /** Finalise about an eighth of the live flows: closed ones first, then the least recently seen. */
+  private evictSome(): void {
+    const all: Flow[] = [];
+    for (const head of this.buckets.values()) {
+      for (let f: Flow | null = head; f !== null; f = f.next) all.push(f);
+    }
+    all.sort((x, y) => {
+      if (x.closed !== y.closed) return x.closed ? -1 : 1;
+      return x.lastSec - y.lastSec || x.lastNsec - y.lastNsec;
+    });
+    const n = Math.max(1, all.length >>> 3);
+    for (let i = 0; i < n; i++) {
+      const f = all[i]!;
+      this.remove(f);
+      this.finish(f);
+      this.evicted++;
+    }
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * One bidirectional transport flow: endpoints, counters and (TCP) per-direction reassembly state.
+ * Side A is the source of the flow's first packet; `clientIsA` says which side is the client.
+ */
+import type { FlowClassifier } from '../classify/flow-classifier.js';
+import type { TcpDirection } from './tcp-stream.js';
+
+export type Orientation = 'syn' | 'service-port' | 'content' | 'first-packet';
+
+export class Flow {
+  /** Words of the two addresses (IPv4 uses word 0 only). */
+  a0 = 0;
+  a1 = 0;
+  a2 = 0;
+  a3 = 0;
+  b0 = 0;
+  b1 = 0;
+  b2 = 0;
+  b3 = 0;
+  aPort = 0;
+  bPort = 0;
+  ipVersion: 4 | 6 = 4;
+  clientIsA = true;
+  orientation: Orientation = 'first-packet';
+  firstSec = 0;
+  firstNsec = 0;
+  lastSec = 0;
+  lastNsec = 0;
+  firstFrame = 0;
+  lastFrame = 0;
+  pktsA = 0;
+  pktsB = 0;
+  bytesA = 0;
+  bytesB = 0;
+  payA = 0;
+  payB = 0;
+  /** Bitmask of interface ids (first 31); beyond that, interfaces are not recorded. */
+  ifMask = 0;
+  /** TCP reassembly per side (null for UDP or once deep parsing stopped). */
+  tcpA: TcpDirection | null = null;
+  tcpB: TcpDirection | null = null;
+  finA = false;
+  finB = false;
+  rst = false;
+  /** SYN (without ACK) seen from side A / B: a later SYN after close starts a new flow. */
+  synSeen = false;
+  classifier: FlowClassifier | null = null;
+  /** Hash-bucket chain. */
+  next: Flow | null = null;
+  key = 0;
+
+  constructor(
+    readonly id: number,
+    readonly transport: 'tcp' | 'udp',
+  ) {}
+
+  get closed(): boolean {
+    return this.rst || (this.finA && this.finB);
+  }
+}

@@ -1,0 +1,28 @@
+/** The NFS service port set: which ports make a flow "on the NFS ports" and decide client/server orientation. */
+
+export const DEFAULT_PORT_SPEC = '2049,111,20048,988,20049-21049';
+
+/** A bitmap over the 65536 ports. */
+export class PortSet {
+  private readonly bits = new Uint8Array(65536);
+  constructor(readonly spec: string) {
+    for (const part of spec.split(',')) {
+      const p = part.trim();
+      if (p === '') continue;
+      const m = /^(\d{1,5})(?:-(\d{1,5}))?$/.exec(p);
+      if (!m) throw new Error(`bad port or range "${p}" in "${spec}"`);
+      const lo = Number(m[1]);
+      const hi = m[2] === undefined ? lo : Number(m[2]);
+      if (lo > 65535 || hi > 65535 || hi < lo) throw new Error(`bad port range "${p}" in "${spec}"`);
+      for (let i = lo; i <= hi; i++) this.bits[i] = 1;
+    }
+  }
+  has(port: number): boolean {
+    return this.bits[port] === 1;
+  }
+}
+
+/** Tunnel ports of amazon-efs-utils / AZNFS local forwarders. */
+export function isTunnelPort(port: number): boolean {
+  return port >= 20049 && port <= 21049;
+}

@@ -1,0 +1,169 @@
+/**
+ * Per-direction TCP reassembly: turns segments (in capture order) into in-order byte runs for an analyzer.
+ * Handles retransmissions and overlaps (trimmed), out-of-order segments (held, with a byte cap), and holes the
+ * capture never filled (reported as gaps, never papered over). Only out-of-order segments are copied.
+ */
+
+/** Where in-order bytes go. */
+export interface StreamSink {
+  data(data: Uint8Array, offset: number, length: number, frame: number): void;
+  gap(length: number, frame: number): void;
+}
+
+interface HeldSegment {
+  seq: number;
+  bytes: Buffer;
+  frame: number;
+}
+
+/** Signed distance a - b in 32-bit sequence space. */
+function seqDiff(a: number, b: number): number {
+  return (a - b) | 0;
+}
+
+export class TcpDirection {
+  /** Next expected sequence number (uint32); valid once `synced`. */
+  nextSeq = 0;
+  synced = false;
+  /** Bytes the capture never showed (holes, snaplen cuts). */
+  gapBytes = 0;
+  gapEvents = 0;
+  retransmittedBytes = 0;
+  heldBytes = 0;
+  finSeen = false;
+  private held: HeldSegment[] = [];
+
+  constructor(private readonly maxHeldBytes: number) {}
+
+  /** A SYN fixes the initial sequence number: data starts at isn + 1. */
+  syn(seq: number): void {
+    if (this.synced && this.held.length === 0) return;
+    this.nextSeq = (seq + 1) >>> 0;
+    this.synced = true;
+  }
+
+  /**
+   * A segment carrying `captured` bytes at data[offset..] whose headers announce `wireLen` bytes at `seq`.
+   * Returns nothing; pushes in-order bytes and gaps to sink.
+   */
+  segment(
+    seq: number,
+    data: Uint8Array,
+    offset: number,
+    captured: number,
+    wireLen: number,
+    frame: number,
+    sink: StreamSink,
+  ): void {
+    if (wireLen <= 0) return;
+    if (!this.synced) {
+      this.nextSeq = seq >>> 0;
+      this.synced = true;
+    }
+    const rel = seqDiff(seq, this.nextSeq);
+    if (rel + wireLen <= 0) {
+      this.retransmittedBytes += wireLen;
+      return;
+    }
+    if (rel > 0) {
+      this.hold(seq, data, offset, captured, wireLen, frame, sink);
+      return;
+    }
+    // rel <= 0: in order, possibly overlapping what we already delivered.
+    const skip = -rel;
+    if (skip > 0) this.retransmittedBytes += skip;
+    this.deliver(data, offset, captured, wireLen, skip, frame, sink);
+    if (this.held.length > 0) this.drain(sink);
+  }
+
+  /** The peer acknowledged `ack`: bytes before it that we never saw are lost to the capture. */
+  peerAck(ack: number, frame: number, sink: StreamSink): void {
+    if (!this.synced || this.held.length === 0) return;
+    const first = this.held[0]!;
+    if (seqDiff(ack, first.seq) >= 0) {
+      this.skipTo(first.seq, frame, sink);
+      this.drain(sink);
+    }
+  }
+
+  /** End of flow (FIN/RST/eviction/end of capture): flush what is held, gaps included. */
+  flush(sink: StreamSink): void {
+    while (this.held.length > 0) {
+      const first = this.held[0]!;
+      if (seqDiff(first.seq, this.nextSeq) > 0) this.skipTo(first.seq, first.frame, sink);
+      this.drain(sink);
+    }
+  }
+
+  private deliver(
+    data: Uint8Array,
+    offset: number,
+    captured: number,
+    wireLen: number,
+    skip: number,
+    frame: number,
+    sink: StreamSink,
+  ): void {
+    const avail = captured - skip;
+    if (avail > 0) sink.data(data, offset + skip, avail, frame);
+    const cut = wireLen - Math.max(captured, skip);
+    if (cut > 0) {
+      this.gapBytes += cut;
+      this.gapEvents++;
+      sink.gap(cut, frame);
+    }
+    this.nextSeq = (this.nextSeq + (wireLen - skip)) >>> 0;
+  }
+
+  private skipTo(seq: number, frame: number, sink: StreamSink): void {
+    const missing = seqDiff(seq, this.nextSeq);
+    if (missing <= 0) return;
+    this.gapBytes += missing;
+    this.gapEvents++;
+    sink.gap(missing, frame);
+    this.nextSeq = seq >>> 0;
+  }
+
+  private drain(sink: StreamSink): void {
+    while (this.held.length > 0) {
+      const first = this.held[0]!;
+      const rel = seqDiff(first.seq, this.nextSeq);
+      if (rel > 0) return;
+      this.held.shift();
+      this.heldBytes -= first.bytes.length;
+      const len = first.bytes.length;
+      if (rel + len <= 0) {
+        this.retransmittedBytes += len;
+        continue;
+      }
+      this.deliver(first.bytes, 0, len, len, -rel, first.frame, sink);
+    }
+  }
+
+  private hold(
+    seq: number,
+    data: Uint8Array,
+    offset: number,
+    captured: number,
+    wireLen: number,
+    frame: number,
+    sink: StreamSink,
+  ): void {
+    if (captured < wireLen || this.heldBytes + captured > this.maxHeldBytes) {
+      // Cannot hold it (cut by snaplen, or over the cap): deliver what is held, declare the hole before this
+      // segment lost to the capture, then take the segment in order.
+      this.flush(sink);
+      if (seqDiff(seq, this.nextSeq) > 0) this.skipTo(seq, frame, sink);
+      this.segment(seq, data, offset, captured, wireLen, frame, sink);
+      return;
+    }
+    const bytes = Buffer.allocUnsafe(captured);
+    bytes.set(data.subarray(offset, offset + captured));
+    const seg: HeldSegment = { seq: seq >>> 0, bytes, frame };
+    // Insert sorted by sequence (held lists are short).
+    let i = this.held.length;
+    while (i > 0 && seqDiff(this.held[i - 1]!.seq, seg.seq) > 0) i--;
+    this.held.splice(i, 0, seg);
+    this.heldBytes += captured;
+  }
+}

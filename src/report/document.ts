@@ -1,0 +1,49 @@
+/** Builds the one result document that every writer reads. */
+import type { CaptureResult, Finding, FlowResult, MountResult, ResultDocument } from './schema.js';
+import { RESULT_SCHEMA_VERSION } from './schema.js';
+
+export const TOOL_VERSION = '0.1.0';
+
+export interface DocumentParts {
+  command: string;
+  captures: CaptureResult[];
+  flows: FlowResult[];
+  mounts?: MountResult[];
+  findings: Finding[];
+  warnings: string[];
+  policy?: ResultDocument['policy'];
+  exitCode: number;
+}
+
+function countBy<T>(items: T[], key: (t: T) => string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const it of items) {
+    const k = key(it);
+    out[k] = (out[k] ?? 0) + 1;
+  }
+  return out;
+}
+
+export function buildDocument(p: DocumentParts): ResultDocument {
+  const doc: ResultDocument = {
+    schema: 'wireseal/result',
+    schemaVersion: RESULT_SCHEMA_VERSION,
+    tool: { name: 'wireseal', version: TOOL_VERSION },
+    generatedAt: new Date().toISOString(),
+    command: p.command,
+    captures: p.captures,
+    flows: p.flows,
+    findings: p.findings,
+    summary: {
+      flows: p.flows.length,
+      byClass: countBy(p.flows, (f) => f.class),
+      byVerdict: countBy(p.flows, (f) => f.verdict),
+      findings: p.findings.length,
+      exitCode: p.exitCode,
+    },
+    warnings: p.warnings,
+  };
+  if (p.policy) doc.policy = p.policy;
+  if (p.mounts) doc.mounts = p.mounts;
+  return doc;
+}
