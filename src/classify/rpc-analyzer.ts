@@ -1,0 +1,549 @@
+/**
+ * Per-flow ONC-RPC analyzer (TCP and UDP): frames TCP records, decodes CALL/REPLY headers, matches replies to
+ * calls by xid, counts NFS procedures and NFSv4 COMPOUND operations, notes credentials (AUTH_SYS, RPCSEC_GSS
+ * services, AUTH_TLS) and the RFC 9289 STARTTLS upgrade, after which it hands the direction back to the caller.
+ *
+ * Memory: per direction at most BODY_CAP bytes of a record are buffered, and only when a message's header or one
+ * COMPOUND operation spans segments; bulk data (WRITE payloads, READ replies) streams past without being copied.
+ *
+ * Cost: `finished` stays false for cleartext TCP/UDP RPC so every call is counted (exact operation counts need every
+ * record's header and COMPOUND op list). It turns true only when both directions moved to TLS, or when the stream
+ * is hopeless (too many malformed records). Parsing stops at each record's last interesting byte, so a long NFS
+ * flow costs one header decode per record plus a walk of each COMPOUND's op list.
+ */
+
+import { GSS_SVC_INTEGRITY, GSS_SVC_PRIVACY, gssServiceName, RPCSEC_GSS_DATA } from '../protocol/gss.js';
+import { NFS4_PROC_COMPOUND, nfsProcName } from '../protocol/nfs-names.js';
+import { CompoundWalk } from '../protocol/nfs4-compound.js';
+import {
+  AUTH_SYS,
+  AUTH_TLS,
+  authFlavorName,
+  CALL,
+  MSG_ACCEPTED,
+  parseRpcHeader,
+  probeRpcDatagram,
+  probeRpcRecord,
+  RPCSEC_GSS,
+  RpcHeader,
+} from '../protocol/rpc.js';
+import { PROG_NFS, PROG_NFS_CB, rpcProgramLabel } from '../protocol/rpc-programs.js';
+import { RecordFramer, type RecordSink } from '../protocol/rpc-record.js';
+import { XdrCursor } from '../protocol/xdr.js';
+import type { RpcSummary } from '../report/schema.js';
+import type { DatagramAnalyzer, Dir, EvidenceLog, StreamAnalyzer } from './analyzer.js';
+
+/** Most bytes of one record buffered per direction (a header or one COMPOUND operation must fit). */
+export const BODY_CAP = 64 * 1024;
+/** Calls awaiting their reply, per direction. */
+export const PENDING_CAP = 4096;
+/** COMPOUNDs whose op list goes into evidence. */
+const COMPOUND_EVIDENCE = 4;
+/** Op names listed per COMPOUND evidence line. */
+const EVIDENCE_OPS = 12;
+/** After this many malformed records with no valid message at all the flow is declared not RPC. */
+const MALFORMED_GIVE_UP = 8;
+/** Need this many bytes at the start of a run to decide whether it starts a record. */
+const PROBE_MIN = 16;
+
+const TLS_HANDSHAKE = 0x16;
+
+type Phase = 'header' | 'compound' | 'ops' | 'discard';
+
+interface PendingCall {
+  prog: number;
+  vers: number;
+  proc: number;
+  authTls: boolean;
+}
+
+class DirState implements RecordSink {
+  readonly framer = new RecordFramer();
+  buf: Uint8Array | null = null;
+  bufLen = 0;
+  phase: Phase = 'header';
+  /** Record body bytes to drop before parsing again (the tail of a WRITE's data). */
+  skipLeft = 0;
+  /** Nothing decided yet about this direction (first bytes not seen). */
+  fresh = true;
+  /** Looking for a record mark at the start of a later run. */
+  resync = false;
+  upgraded = false;
+  frame = 0;
+  /** Skip 8 bytes (RPCSEC_GSS integrity length + sequence) before the COMPOUND header. */
+  gssIntegSkip = 0;
+  cbCompound = false;
+  readonly walk = new CompoundWalk();
+  opNames: string[] = [];
+  logOps = false;
+  callLabel = '';
+  readonly pending = new Map<number, PendingCall>();
+
+  constructor(
+    readonly dir: Dir,
+    private readonly owner: RpcAnalyzer,
+  ) {}
+
+  /** Still reading this message's header or COMPOUND (not skipping data, not discarding the rest). */
+  get parsing(): boolean {
+    return this.phase !== 'discard' && this.skipLeft === 0;
+  }
+
+  beginMessage(): void {
+    this.bufLen = 0;
+    this.phase = 'header';
+    this.skipLeft = 0;
+    this.gssIntegSkip = 0;
+    this.logOps = false;
+    this.opNames.length = 0;
+  }
+
+  recordStart(frame: number): void {
+    this.frame = frame;
+    this.beginMessage();
+  }
+
+  recordBytes(data: Uint8Array, pos: number, n: number, frame: number): void {
+    this.frame = frame;
+    this.owner.feedBody(this, data, pos, n);
+  }
+
+  recordEnd(frame: number): void {
+    this.frame = frame;
+    this.owner.endMessage(this);
+  }
+
+  stopAtBoundary(firstByte: number): boolean {
+    return firstByte === TLS_HANDSHAKE && this.owner.mayUpgrade;
+  }
+}
+
+export class RpcAnalyzer implements StreamAnalyzer, DatagramAnalyzer {
+  private readonly dirs: [DirState, DirState];
+  private readonly cur = new XdrCursor();
+  private readonly hdr = new RpcHeader();
+  private readonly programs = new Set<string>();
+  private readonly operations = new Map<string, number>();
+  private readonly flavors = new Set<number>();
+  private readonly gssServices = new Set<string>();
+  private readonly minors = new Set<number>();
+  private nfsVersMax = 0;
+  private calls = 0;
+  private replies = 0;
+  private malformed = 0;
+  private nfsDataCalls = 0;
+  private nfsPrivacyCalls = 0;
+  private nfsCallsSeen = false;
+  private authTls = false;
+  private startTlsSeen = false;
+  private compoundsLogged = 0;
+  private readonly loggedPrograms = new Set<string>();
+  private loggedPrivacy = false;
+  /** AUTH_SYS machine name of the first call that had one (payload: exposed only through `authSysMachineName`). */
+  private machineName: string | undefined;
+  private readonly countOp = (name: string): void => {
+    this.operations.set(name, (this.operations.get(name) ?? 0) + 1);
+    const d = this.countingDir;
+    if (d?.logOps && d.opNames.length <= EVIDENCE_OPS) d.opNames.push(name);
+  };
+  private countingDir: DirState | null = null;
+
+  constructor(
+    readonly transport: 'tcp' | 'udp',
+    private readonly evidence: EvidenceLog,
+  ) {
+    this.dirs = [new DirState(0, this), new DirState(1, this)];
+  }
+
+  // ---- verdict getters ----
+
+  /** At least one valid RPC call or reply was decoded. */
+  get isRpc(): boolean {
+    return this.calls + this.replies > 0;
+  }
+
+  get hasNfs(): boolean {
+    return this.nfsCallsSeen;
+  }
+
+  /** Every NFS call that carries data (procedure other than NULL) used RPCSEC_GSS privacy (and there was one). */
+  get gssPrivacy(): boolean {
+    return this.nfsDataCalls > 0 && this.nfsPrivacyCalls === this.nfsDataCalls;
+  }
+
+  get authTlsProbe(): boolean {
+    return this.authTls;
+  }
+
+  get startTls(): boolean {
+    return this.startTlsSeen;
+  }
+
+  /** AUTH_SYS machine name (payload; for an explicit opt-in report only). */
+  get authSysMachineName(): string | undefined {
+    return this.machineName;
+  }
+
+  /** True once the direction switched to TLS after an RFC 9289 upgrade. */
+  upgradedToTls(dir: Dir): boolean {
+    return this.dirs[dir].upgraded;
+  }
+
+  get finished(): boolean {
+    if (this.dirs[0].upgraded && this.dirs[1].upgraded) return true;
+    return !this.isRpc && this.malformed >= MALFORMED_GIVE_UP;
+  }
+
+  /** An AUTH_TLS call was seen, so a TLS record at a record boundary is an upgrade, not a malformed record. */
+  get mayUpgrade(): boolean {
+    return this.authTls;
+  }
+
+  summary(): RpcSummary {
+    const s: RpcSummary = {
+      programs: [...this.programs].sort(),
+      operations: Object.fromEntries([...this.operations.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))),
+      calls: this.calls,
+      replies: this.replies,
+      credentials: [...this.flavors].sort((a, b) => a - b).map(authFlavorName),
+      malformed: this.malformed,
+    };
+    if (this.nfsVersMax > 0) {
+      const minors = [...this.minors].sort((a, b) => a - b);
+      const top = minors[minors.length - 1] ?? 0;
+      s.nfsVersion = this.nfsVersMax < 4 ? `NFSv${this.nfsVersMax}` : top > 0 ? `NFSv4.${top}` : 'NFSv4';
+      if (this.nfsVersMax === 4 && minors.length > 0) s.nfsMinorVersions = minors;
+    }
+    if (this.gssServices.size > 0) s.gssServices = [...this.gssServices].sort();
+    if (this.authTls) s.authTlsProbe = true;
+    if (this.startTlsSeen) s.startTls = true;
+    return s;
+  }
+
+  // ---- StreamAnalyzer ----
+
+  onData(dir: Dir, data: Uint8Array, offset: number, length: number, frame: number): number {
+    const d = this.dirs[dir];
+    if (d.upgraded) return 0;
+    if (d.fresh || d.resync) {
+      if (d.framer.atBoundary && data[offset] === TLS_HANDSHAKE && this.mayUpgrade) return this.upgrade(d, frame, 0);
+      if (length < PROBE_MIN) {
+        if (d.resync) return length;
+      } else if (!probeRpcRecord(data, offset, length)) {
+        if (d.fresh) {
+          d.fresh = false;
+          d.resync = true;
+          this.evidence.add(frame, dir, 'stream does not start at an RPC record mark; waiting to resync');
+        }
+        return length;
+      } else if (d.resync) {
+        this.evidence.add(frame, dir, 'RPC record stream resynced');
+        d.framer.reset();
+        d.beginMessage();
+      }
+      d.fresh = false;
+      d.resync = false;
+    }
+    const used = d.framer.feed(data, offset, length, frame, d);
+    if (d.framer.lost) {
+      this.malformed++;
+      this.evidence.add(frame, dir, 'implausible RPC record mark; record stream lost');
+      this.loseSync(d);
+      return length;
+    }
+    if (used < length) return this.upgrade(d, frame, used);
+    return length;
+  }
+
+  onGap(dir: Dir, length: number, frame: number): void {
+    const d = this.dirs[dir];
+    if (d.upgraded || d.resync) return;
+    // A gap wholly inside bytes we were going to drop anyway does not break the record chain.
+    if ((d.phase === 'discard' || d.skipLeft >= length) && d.framer.skipMissing(length)) {
+      if (d.phase !== 'discard') d.skipLeft -= length;
+      return;
+    }
+    this.evidence.add(frame, dir, `${length} bytes missing; RPC record stream broken`);
+    this.loseSync(d);
+  }
+
+  private loseSync(d: DirState): void {
+    d.resync = true;
+    d.fresh = false;
+    d.framer.reset();
+    d.beginMessage();
+  }
+
+  private upgrade(d: DirState, frame: number, used: number): number {
+    d.upgraded = true;
+    this.evidence.add(frame, d.dir, 'TLS record at an RPC record boundary after AUTH_TLS: upgraded to TLS');
+    return used;
+  }
+
+  // ---- DatagramAnalyzer ----
+
+  onDatagram(dir: Dir, data: Uint8Array, offset: number, length: number, frame: number): void {
+    const d = this.dirs[dir];
+    if (!probeRpcDatagram(data, offset, length)) {
+      this.malformed++;
+      if (this.malformed === 1) this.evidence.add(frame, dir, 'datagram is not an RPC message');
+      return;
+    }
+    d.frame = frame;
+    d.beginMessage();
+    this.feedBody(d, data, offset, length);
+    this.endMessage(d);
+  }
+
+  // ---- message body (called by the framer, or once per datagram) ----
+
+  /** Feeds `n` body bytes of the current message. Parses in place when nothing is buffered. */
+  feedBody(d: DirState, data: Uint8Array, pos: number, n: number): void {
+    while (n > 0) {
+      if (d.skipLeft > 0) {
+        const k = Math.min(d.skipLeft, n);
+        d.skipLeft -= k;
+        pos += k;
+        n -= k;
+        continue;
+      }
+      if (d.phase === 'discard') return;
+      if (d.bufLen === 0) {
+        const used = this.parse(d, data, pos, pos + n);
+        pos += used;
+        n -= used;
+        if (n > 0 && d.parsing) {
+          // The parser needs bytes that have not arrived: keep the unparsed tail.
+          if (!this.stash(d, data, pos, n)) return;
+          n = 0;
+        }
+        continue;
+      }
+      const buf = d.buf!;
+      const k = Math.min(BODY_CAP - d.bufLen, n);
+      buf.set(data.subarray(pos, pos + k), d.bufLen);
+      d.bufLen += k;
+      pos += k;
+      n -= k;
+      const used = this.parse(d, buf, 0, d.bufLen);
+      if (used > 0) {
+        buf.copyWithin(0, used, d.bufLen);
+        d.bufLen -= used;
+      } else if (d.bufLen === BODY_CAP) {
+        this.tooBig(d);
+        return;
+      }
+      if (!d.parsing) d.bufLen = 0;
+    }
+  }
+
+  private stash(d: DirState, data: Uint8Array, pos: number, n: number): boolean {
+    if (n >= BODY_CAP) {
+      this.tooBig(d);
+      return false;
+    }
+    d.buf ??= new Uint8Array(BODY_CAP);
+    d.buf.set(data.subarray(pos, pos + n), 0);
+    d.bufLen = n;
+    return true;
+  }
+
+  private tooBig(d: DirState): void {
+    this.evidence.add(d.frame, d.dir, `one COMPOUND operation exceeds ${BODY_CAP} bytes: later operations not counted`);
+    this.finishCompound(d, ' (incomplete)');
+    d.phase = 'discard';
+    d.bufLen = 0;
+  }
+
+  /** The current message ended (record end, or end of datagram). */
+  endMessage(d: DirState): void {
+    if (d.phase === 'header' || d.phase === 'compound') {
+      this.malformedMessage(d, 'RPC message ends inside its header');
+    } else if (d.phase === 'ops') {
+      this.malformedMessage(d, `COMPOUND ends before its last ${d.walk.left} operation(s)`);
+      this.finishCompound(d, ' (truncated)');
+    } else if (d.skipLeft > 0) {
+      this.malformedMessage(d, 'opaque length runs past the end of the RPC message');
+    }
+    d.beginMessage();
+  }
+
+  private malformedMessage(d: DirState, what: string): void {
+    this.malformed++;
+    this.evidence.add(d.frame, d.dir, what);
+  }
+
+  /** Parses from src[start, end) in the current phase; returns the bytes consumed. */
+  private parse(d: DirState, src: Uint8Array, start: number, end: number): number {
+    let at = start;
+    const c = this.cur;
+    for (;;) {
+      switch (d.phase) {
+        case 'header': {
+          if (!parseRpcHeader(c, src, at, end, this.hdr)) {
+            if (c.short && !c.bad) return at - start;
+            this.malformedMessage(d, 'invalid RPC message header');
+            d.phase = 'discard';
+            return end - start;
+          }
+          at = this.hdr.bodyOff;
+          this.onHeader(d, src);
+          break;
+        }
+        case 'compound': {
+          c.reset(src, at, end);
+          if (d.gssIntegSkip > 0 && !c.skip(d.gssIntegSkip)) return at - start;
+          const r = d.walk.begin(c, d.cbCompound);
+          if (r === 'more') return at - start;
+          if (r === 'bad') {
+            this.malformedMessage(d, 'invalid COMPOUND header');
+            d.phase = 'discard';
+            return end - start;
+          }
+          d.gssIntegSkip = 0;
+          if (!d.cbCompound) this.minors.add(d.walk.minorVersion);
+          d.phase = 'ops';
+          at = c.pos;
+          break;
+        }
+        case 'ops': {
+          c.reset(src, at, end);
+          this.countingDir = d;
+          const r = d.walk.walk(c, this.countOp);
+          this.countingDir = null;
+          switch (r) {
+            case 'more':
+              return d.walk.resumeAt - start;
+            case 'skip':
+              d.skipLeft = d.walk.skip;
+              return end - start;
+            case 'done':
+              this.finishCompound(d, '');
+              d.phase = 'discard';
+              d.skipLeft = d.walk.skip; // a trailing opaque past the window must still fit the message
+              return end - start;
+            case 'stop':
+              this.evidence.add(
+                d.frame,
+                d.dir,
+                `COMPOUND op ${d.walk.stopOp} cannot be skipped: later ops not counted`,
+              );
+              this.finishCompound(d, ' (incomplete)');
+              d.phase = 'discard';
+              return end - start;
+            default:
+              this.malformedMessage(d, `invalid COMPOUND operation ${d.walk.stopOp}`);
+              this.finishCompound(d, ' (incomplete)');
+              d.phase = 'discard';
+              return end - start;
+          }
+        }
+        default:
+          return end - start;
+      }
+    }
+  }
+
+  private finishCompound(d: DirState, suffix: string): void {
+    if (!d.logOps) return;
+    d.logOps = false;
+    const more = d.opNames.length > EVIDENCE_OPS ? ', ...' : '';
+    const ops = d.opNames.slice(0, EVIDENCE_OPS).join(', ');
+    this.evidence.add(d.frame, d.dir, `CALL ${d.callLabel} COMPOUND (${ops}${more})${suffix}`);
+  }
+
+  /** A valid header was decoded: account for it and choose the next phase. */
+  private onHeader(d: DirState, src: Uint8Array): void {
+    const h = this.hdr;
+    d.phase = 'discard';
+    if (h.msgType === CALL) this.onCall(d, src);
+    else this.onReply(d);
+  }
+
+  private onCall(d: DirState, src: Uint8Array): void {
+    const h = this.hdr;
+    this.calls++;
+    this.flavors.add(h.credFlavor);
+    const label = rpcProgramLabel(h.prog, h.vers);
+    this.programs.add(label);
+    const flavor = authFlavorName(h.credFlavor);
+    const pending = d.pending;
+    if (pending.size >= PENDING_CAP) pending.delete(pending.keys().next().value!);
+    pending.set(h.xid, { prog: h.prog, vers: h.vers, proc: h.proc, authTls: h.credFlavor === AUTH_TLS });
+
+    if (h.credFlavor === AUTH_SYS && h.machineOff >= 0 && this.machineName === undefined) {
+      this.machineName = Buffer.from(src.buffer, src.byteOffset + h.machineOff, h.machineLen).toString('latin1');
+    }
+    let service = -1;
+    if (h.credFlavor === RPCSEC_GSS) {
+      if (!h.gssOk) this.evidence.add(d.frame, d.dir, 'RPCSEC_GSS credential not understood');
+      else {
+        service = h.gss.service;
+        const name = gssServiceName(service);
+        if (name) this.gssServices.add(name);
+        if (service === GSS_SVC_PRIVACY && !this.loggedPrivacy) {
+          this.loggedPrivacy = true;
+          this.evidence.add(d.frame, d.dir, `RPCSEC_GSS privacy: ${label} arguments encrypted`);
+        }
+      }
+    }
+    if (h.credFlavor === AUTH_TLS && h.proc === 0 && !this.authTls) {
+      this.evidence.add(d.frame, d.dir, `AUTH_TLS NULL probe (${label})`);
+    }
+    if (h.credFlavor === AUTH_TLS) this.authTls = true;
+
+    const isNfs = h.prog === PROG_NFS;
+    const gssData = h.credFlavor !== RPCSEC_GSS || (h.gssOk && h.gss.proc === RPCSEC_GSS_DATA);
+    if (isNfs) {
+      this.nfsCallsSeen = true;
+      if (h.vers > this.nfsVersMax && h.vers <= 4) this.nfsVersMax = h.vers;
+      if (h.proc !== 0 && gssData) {
+        this.nfsDataCalls++;
+        if (service === GSS_SVC_PRIVACY) this.nfsPrivacyCalls++;
+      }
+    }
+    const first = !this.loggedPrograms.has(label);
+    if (first) this.loggedPrograms.add(label);
+
+    const procName = isNfs ? nfsProcName(h.vers, h.proc) : null;
+    if (isNfs && h.vers < 4) {
+      if (procName) this.countOp(procName);
+      if (first) this.evidence.add(d.frame, d.dir, `CALL ${label} ${procName ?? `proc ${h.proc}`} ${flavor}`);
+      return;
+    }
+    const cb = h.prog === PROG_NFS_CB || (h.prog > PROG_NFS_CB && h.prog < 0x60000000 && this.nfsVersMax === 4);
+    const compound = h.proc === NFS4_PROC_COMPOUND && ((isNfs && h.vers === 4) || cb);
+    if (!compound || !gssData || service === GSS_SVC_PRIVACY) {
+      if (first) this.evidence.add(d.frame, d.dir, `CALL ${label} ${procName ?? `proc ${h.proc}`} ${flavor}`);
+      return;
+    }
+    d.cbCompound = !isNfs;
+    d.gssIntegSkip = service === GSS_SVC_INTEGRITY ? 8 : 0;
+    d.phase = 'compound';
+    d.callLabel = `${label} ${flavor}`;
+    if (this.compoundsLogged < COMPOUND_EVIDENCE) {
+      this.compoundsLogged++;
+      d.logOps = true;
+    }
+  }
+
+  private onReply(d: DirState): void {
+    const h = this.hdr;
+    this.replies++;
+    const callDir = this.dirs[d.dir === 0 ? 1 : 0];
+    const call = callDir.pending.get(h.xid);
+    if (call) {
+      callDir.pending.delete(h.xid);
+      this.programs.add(rpcProgramLabel(call.prog, call.vers));
+    }
+    if (h.replyStat === MSG_ACCEPTED && h.startTls) {
+      this.startTlsSeen = true;
+      const what = call?.authTls
+        ? 'REPLY verifier STARTTLS (to the AUTH_TLS probe)'
+        : 'REPLY verifier STARTTLS (call not seen)';
+      this.evidence.add(d.frame, d.dir, what);
+    } else if (call?.authTls) {
+      this.evidence.add(d.frame, d.dir, 'REPLY to AUTH_TLS probe without STARTTLS verifier');
+    }
+  }
+}
