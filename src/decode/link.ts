@@ -1,0 +1,129 @@
+/**
+ * Link layer: find where the IP header starts for each supported LINKTYPE, and the outermost VLAN id.
+ * Pure: reads buf[off, end) only, never throws.
+ */
+
+export const LINKTYPE_NULL = 0;
+export const LINKTYPE_ETHERNET = 1;
+export const LINKTYPE_RAW_OLD12 = 12;
+export const LINKTYPE_RAW_OLD14 = 14;
+export const LINKTYPE_RAW = 101;
+export const LINKTYPE_LOOP = 108;
+export const LINKTYPE_LINUX_SLL = 113;
+export const LINKTYPE_IPV4 = 228;
+export const LINKTYPE_IPV6 = 229;
+export const LINKTYPE_LINUX_SLL2 = 276;
+
+const ETHERTYPE_IPV4 = 0x0800;
+const ETHERTYPE_IPV6 = 0x86dd;
+/** VLAN tags we step over; more than this many stacked tags is treated as not IP. */
+const MAX_VLAN_TAGS = 4;
+
+export const LINK_OK = 0;
+export const LINK_NOT_IP = 1;
+export const LINK_TRUNCATED = 2;
+export const LINK_UNKNOWN = 3;
+
+/** Reused result of link decoding. */
+export interface LinkInfo {
+  /** Offset of the IP header in the buffer. */
+  netOffset: number;
+  /** 4 or 6 when the link layer says which; 0 when it is to be read from the version nibble. */
+  ipVersion: 0 | 4 | 6;
+  /** Outermost VLAN id, -1 when untagged. */
+  vlan: number;
+}
+
+export function newLinkInfo(): LinkInfo {
+  return { netOffset: 0, ipVersion: 0, vlan: -1 };
+}
+
+function isVlanTpid(t: number): boolean {
+  return t === 0x8100 || t === 0x88a8 || t === 0x9100;
+}
+
+/** Steps over VLAN tags starting with the ethertype at buf[typeOff]; sets the IP version from the final type. */
+function ethertype(buf: Buffer, typeOff: number, end: number, info: LinkInfo): number {
+  let o = typeOff;
+  if (o + 2 > end) return LINK_TRUNCATED;
+  let type = buf.readUInt16BE(o);
+  for (let n = 0; isVlanTpid(type); n++) {
+    if (n === MAX_VLAN_TAGS) return LINK_NOT_IP;
+    if (o + 6 > end) return LINK_TRUNCATED;
+    if (info.vlan < 0) info.vlan = buf.readUInt16BE(o + 2) & 0x0fff;
+    o += 4;
+    type = buf.readUInt16BE(o);
+  }
+  info.netOffset = o + 2;
+  if (type === ETHERTYPE_IPV4) info.ipVersion = 4;
+  else if (type === ETHERTYPE_IPV6) info.ipVersion = 6;
+  else return LINK_NOT_IP;
+  return LINK_OK;
+}
+
+/** BSD loopback address family: AF_INET 2; AF_INET6 24 (NetBSD/OpenBSD), 28 (FreeBSD), 30 (Darwin). */
+function familyVersion(f: number): 0 | 4 | 6 {
+  if (f === 2) return 4;
+  if (f === 24 || f === 28 || f === 30) return 6;
+  return 0;
+}
+
+function nullLoop(buf: Buffer, off: number, end: number, info: LinkInfo): number {
+  if (off + 4 > end) return LINK_TRUNCATED;
+  // The family is in the writer's byte order (NULL) or network order (LOOP); accept both for both.
+  let v = familyVersion(buf.readUInt32LE(off));
+  if (v === 0) v = familyVersion(buf.readUInt32BE(off));
+  if (v === 0) return LINK_NOT_IP;
+  info.netOffset = off + 4;
+  info.ipVersion = v;
+  return LINK_OK;
+}
+
+/** Decode the link header of one packet in buf[off, end). Returns a LINK_* code and fills `info`. */
+export function decodeLink(linkType: number, buf: Buffer, off: number, end: number, info: LinkInfo): number {
+  info.vlan = -1;
+  info.ipVersion = 0;
+  switch (linkType) {
+    case LINKTYPE_ETHERNET:
+      if (off + 14 > end) return LINK_TRUNCATED;
+      return ethertype(buf, off + 12, end, info);
+    case LINKTYPE_LINUX_SLL:
+      if (off + 16 > end) return LINK_TRUNCATED;
+      return ethertype(buf, off + 14, end, info);
+    case LINKTYPE_LINUX_SLL2:
+      if (off + 20 > end) return LINK_TRUNCATED;
+      // SLL2 puts the protocol first, then 18 more header bytes; a VLAN tag (TCI, inner type) follows them.
+      if (isVlanTpid(buf.readUInt16BE(off))) {
+        if (off + 24 > end) return LINK_TRUNCATED;
+        info.vlan = buf.readUInt16BE(off + 20) & 0x0fff;
+        return ethertype(buf, off + 22, end, info);
+      }
+      info.netOffset = off + 20;
+      return ethertypeVersion(buf.readUInt16BE(off), info);
+    case LINKTYPE_NULL:
+    case LINKTYPE_LOOP:
+      return nullLoop(buf, off, end, info);
+    case LINKTYPE_RAW:
+    case LINKTYPE_RAW_OLD12:
+    case LINKTYPE_RAW_OLD14:
+      info.netOffset = off;
+      return LINK_OK;
+    case LINKTYPE_IPV4:
+      info.netOffset = off;
+      info.ipVersion = 4;
+      return LINK_OK;
+    case LINKTYPE_IPV6:
+      info.netOffset = off;
+      info.ipVersion = 6;
+      return LINK_OK;
+    default:
+      return LINK_UNKNOWN;
+  }
+}
+
+function ethertypeVersion(type: number, info: LinkInfo): number {
+  if (type === ETHERTYPE_IPV4) info.ipVersion = 4;
+  else if (type === ETHERTYPE_IPV6) info.ipVersion = 6;
+  else return LINK_NOT_IP;
+  return LINK_OK;
+}

@@ -1,0 +1,56 @@
+/**
+ * TCP and UDP headers into the reused DecodedPacket. Pure: reads buf[off, off + captured) only, never throws.
+ * `captured` is what the capture holds of the IP payload, `wire` what the IP header announces.
+ */
+import type { DecodedPacket, DecodeStatus } from './types.js';
+
+export const PROTO_TCP = 6;
+export const PROTO_UDP = 17;
+
+export function decodeTransport(
+  proto: number,
+  buf: Buffer,
+  off: number,
+  captured: number,
+  wire: number,
+  out: DecodedPacket,
+): DecodeStatus {
+  out.protocol = proto;
+  out.data = buf;
+  if (proto === PROTO_TCP) return tcp(buf, off, captured, wire, out);
+  if (proto === PROTO_UDP) return udp(buf, off, captured, wire, out);
+  return 'not-tcp-udp';
+}
+
+function tcp(buf: Buffer, off: number, captured: number, wire: number, out: DecodedPacket): DecodeStatus {
+  if (wire < 20) return 'malformed';
+  if (captured < 20) return 'truncated';
+  out.srcPort = buf.readUInt16BE(off);
+  out.dstPort = buf.readUInt16BE(off + 2);
+  out.seq = buf.readUInt32BE(off + 4);
+  out.ack = buf.readUInt32BE(off + 8);
+  const hlen = (buf[off + 12] >>> 4) * 4;
+  out.tcpFlags = buf[off + 13];
+  if (hlen < 20 || hlen > wire) return 'malformed';
+  if (hlen > captured) return 'truncated';
+  out.payloadOffset = off + hlen;
+  out.payloadWireLength = wire - hlen;
+  out.payloadLength = Math.min(captured, wire) - hlen;
+  return 'ok';
+}
+
+function udp(buf: Buffer, off: number, captured: number, wire: number, out: DecodedPacket): DecodeStatus {
+  out.tcpFlags = 0;
+  out.seq = 0;
+  out.ack = 0;
+  if (wire < 8) return 'malformed';
+  if (captured < 8) return 'truncated';
+  out.srcPort = buf.readUInt16BE(off);
+  out.dstPort = buf.readUInt16BE(off + 2);
+  const ulen = buf.readUInt16BE(off + 4);
+  if (ulen < 8 || ulen > wire) return 'malformed';
+  out.payloadOffset = off + 8;
+  out.payloadWireLength = ulen - 8;
+  out.payloadLength = Math.min(captured, ulen) - 8;
+  return 'ok';
+}
