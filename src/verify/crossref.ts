@@ -1,0 +1,167 @@
+/**
+ * crossReference: mounts and tunnels (host inventory) against flows (capture verdicts). Findings:
+ * BYPASS, TUNNEL-DOWN, UNVERIFIED-TLS, WEAK-CIPHER, MIXED, UNEXPLAINED, ENCRYPTED-BY-CONFIG-ONLY, plus
+ * PLAINTEXT-BY-CONFIG (a cleartext mount no capture shows) and UNKNOWN-MOUNT (a mount nothing explains).
+ */
+import type { HostInventory } from '../host/types.js';
+import type { Finding, FlowResult, MountResult, SourceRef } from '../report/schema.js';
+import { mixedFindings } from './mixed.js';
+import { describeRemotes, flowRef, isCleartextNfs, type MountFlows, matchMount } from './mount-flows.js';
+
+const TLS_VERDICTS = new Set(['tls-verified', 'tls-unverified']);
+const CONFIG_ENCRYPTED = new Set(['tls-verified', 'tls-unverified', 'kerberos-privacy']);
+
+function refs(flows: FlowResult[]): string[] {
+  return flows.map(flowRef);
+}
+
+function finding(
+  code: string,
+  severity: Finding['severity'],
+  message: string,
+  mount: MountResult | undefined,
+  flows: FlowResult[],
+  sources: SourceRef[] | undefined,
+): Finding {
+  const f: Finding = { code, severity, message };
+  if (mount) f.mount = mount.mountPoint;
+  if (flows.length) f.flows = refs(flows);
+  if (sources?.length) f.sources = sources;
+  return f;
+}
+
+function tunnelDown(mf: MountFlows): Finding | null {
+  const m = mf.mount;
+  const t = m.tunnel;
+  if (!t) return null;
+  const problems: string[] = [];
+  if (t.state === 'missing') problems.push('no tunnel state');
+  if (t.config === 'missing') problems.push('no tunnel config');
+  if (t.pidState === 'dead') problems.push(`dead tunnel (${t.pidReason ?? `pid ${t.pid}`})`);
+  if (problems.length === 0 && mf.loopback.length > 0 && !mf.namedRemotes && mf.remotes.length > 0) {
+    const plaintextTunnel = m.verdict === 'tunnel-plaintext';
+    const carried = plaintextTunnel ? mf.cleartext.length + mf.encrypted.length + mf.other.length : mf.encrypted.length;
+    if (carried === 0) {
+      problems.push(
+        `its loopback leg 127.0.0.1:${mf.loopbackPort} carries traffic but no ${plaintextTunnel ? '' : 'encrypted '}flow to ${describeRemotes(mf)} was captured`,
+      );
+    }
+  }
+  if (problems.length === 0) return null;
+  return finding('TUNNEL-DOWN', 'high', `${m.mountPoint}: ${problems.join('; ')}`, m, mf.loopback, m.sources);
+}
+
+function weakCipher(mf: MountFlows): Finding | null {
+  const weak = mf.encrypted.filter((f) => {
+    const g = (f.tls ?? f.dtls)?.grade;
+    return f.verdict === 'encrypted-weak' || g === 'weak' || g === 'insecure';
+  });
+  if (weak.length === 0) return null;
+  const insecure = weak.some((f) => (f.tls ?? f.dtls)?.grade === 'insecure');
+  const suites = [
+    ...new Set(
+      weak.map((f) => {
+        const s = f.tls ?? f.dtls;
+        return s ? `${s.version} ${s.cipherSuite}` : f.verdictReason;
+      }),
+    ),
+  ];
+  return finding(
+    'WEAK-CIPHER',
+    insecure ? 'high' : 'medium',
+    `${mf.mount.mountPoint}: its tunnel to ${describeRemotes(mf)} negotiated ${suites.join('; ')}`,
+    mf.mount,
+    weak,
+    mf.mount.sources,
+  );
+}
+
+function perMount(mf: MountFlows, out: Finding[]): void {
+  const m = mf.mount;
+  if (mf.cleartext.length > 0) {
+    const servers = [...new Set(mf.cleartext.map((f) => `${f.server.ip}:${f.server.port}`))].join(', ');
+    out.push(
+      finding(
+        'BYPASS',
+        'critical',
+        `${m.mountPoint} (${m.verdict}): its server ${servers} saw cleartext NFS on the wire (${mf.cleartext.length} flows)`,
+        m,
+        mf.cleartext,
+        m.sources,
+      ),
+    );
+  }
+  const down = tunnelDown(mf);
+  if (down) out.push(down);
+  if (m.verdict === 'tls-unverified') {
+    out.push(finding('UNVERIFIED-TLS', 'medium', `${m.mountPoint}: ${m.reason}`, m, mf.encrypted, m.sources));
+  }
+  const weak = weakCipher(mf);
+  if (weak) out.push(weak);
+  const seen = mf.encrypted.length > 0;
+  if (CONFIG_ENCRYPTED.has(m.verdict) && !seen) {
+    const why =
+      mf.loopback.length > 0 && mf.namedRemotes
+        ? `its loopback leg is captured, but its tunnel target ${describeRemotes(mf)} is a name and no TLS flow names it (SNI)`
+        : `no captured flow to ${describeRemotes(mf)} shows it`;
+    out.push(
+      finding(
+        'ENCRYPTED-BY-CONFIG-ONLY',
+        'low',
+        `${m.mountPoint} (${m.verdict}): ${why}; only its config vouches for it`,
+        m,
+        mf.loopback,
+        m.sources,
+      ),
+    );
+  }
+  if ((m.verdict === 'direct-cleartext' || m.verdict === 'tunnel-plaintext') && mf.cleartext.length === 0) {
+    out.push(
+      finding(
+        'PLAINTEXT-BY-CONFIG',
+        'high',
+        `${m.mountPoint}: ${m.reason}; no capture shows its traffic`,
+        m,
+        [],
+        m.sources,
+      ),
+    );
+  }
+  if (m.verdict === 'unknown' && !down && !seen && mf.cleartext.length === 0) {
+    out.push(finding('UNKNOWN-MOUNT', 'low', `${m.mountPoint}: ${m.reason}`, m, mf.loopback, m.sources));
+  }
+}
+
+function unexplained(flows: FlowResult[], matched: Set<FlowResult>): Finding[] {
+  const byServer = new Map<string, FlowResult[]>();
+  for (const f of flows) {
+    if (!isCleartextNfs(f) || matched.has(f)) continue;
+    const key = `${f.server.ip}:${f.server.port}`;
+    const list = byServer.get(key);
+    if (list) list.push(f);
+    else byServer.set(key, [f]);
+  }
+  return [...byServer].map(([server, list]) =>
+    finding(
+      'UNEXPLAINED',
+      'high',
+      `cleartext NFS to ${server} (${list.length} flows) matches no local mount: another client, or a mount made outside the helpers`,
+      undefined,
+      list,
+      undefined,
+    ),
+  );
+}
+
+export function crossReference(flows: FlowResult[], inv: HostInventory, mounts: MountResult[]): Finding[] {
+  const out: Finding[] = [];
+  const matched = new Set<FlowResult>();
+  for (const m of mounts) {
+    const mf = matchMount(m, flows);
+    for (const f of mf.cleartext) matched.add(f);
+    perMount(mf, out);
+  }
+  out.push(...mixedFindings(mounts, inv, TLS_VERDICTS));
+  out.push(...unexplained(flows, matched));
+  return out;
+}
