@@ -31,6 +31,8 @@ export abstract class ChunkedParser {
   error: CaptureError | undefined;
   /** Packets delivered so far. */
   packets = 0;
+  /** Frame numbers used so far: packets plus the pcapng blocks tshark also numbers as frames (custom blocks). */
+  frames = 0;
   /** Packets with caplen < origLen. */
   truncatedPackets = 0;
   /** Stream offset of the first byte not yet consumed as a whole unit. */

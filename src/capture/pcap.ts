@@ -81,7 +81,8 @@ export class PcapParser extends ChunkedParser {
     rec.caplen = caplen;
     rec.origLen = origLen;
     rec.fileOffset = this.consumed;
-    rec.frame = ++this.packets;
+    this.packets++;
+    rec.frame = ++this.frames;
     if (caplen < origLen) this.truncatedPackets++;
     this.onPacket(rec);
     return true;

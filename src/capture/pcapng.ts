@@ -13,6 +13,9 @@ const BT_IDB = 1;
 const BT_PB = 2;
 const BT_SPB = 3;
 const BT_EPB = 6;
+const BT_SYSTEMD_JOURNAL = 9;
+const BT_CUSTOM_COPY = 0x00000bad;
+const BT_CUSTOM_NOCOPY = 0x40000bad;
 /** Options per block we look at before giving up on the rest (bounds the work on hostile input). */
 const MAX_OPTIONS = 256;
 
@@ -75,8 +78,14 @@ export class PcapngParser extends ChunkedParser {
         return this.interfaceBlock(buf, off, len);
       case PCAPNG_MAGIC:
         return this.sectionHeader(buf, off, len);
+      case BT_CUSTOM_COPY:
+      case BT_CUSTOM_NOCOPY:
+      case BT_SYSTEMD_JOURNAL:
+        // Not packets, but tshark gives them frame numbers: keep our frame numbers equal to tshark's.
+        this.frames++;
+        return true;
       default:
-        return true; // statistics, name resolution, custom and unknown blocks: skipped
+        return true; // statistics, name resolution, decryption secrets and unknown blocks: skipped
     }
   }
 
@@ -220,7 +229,8 @@ export class PcapngParser extends ChunkedParser {
     rec.linkType = sif.info.linkType;
     rec.interfaceId = sif.info.id;
     rec.fileOffset = this.consumed;
-    rec.frame = ++this.packets;
+    this.packets++;
+    rec.frame = ++this.frames;
     if (caplen < origLen) this.truncatedPackets++;
     this.onPacket(rec);
     return true;
