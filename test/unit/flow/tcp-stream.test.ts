@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { type StreamSink, TcpDirection } from '../../../src/flow/tcp-stream.js';
+
+class Recorder implements StreamSink {
+  out: string[] = [];
+  data(d: Uint8Array, off: number, len: number, frame: number): void {
+    this.out.push(`${frame}:${Buffer.from(d.subarray(off, off + len)).toString()}`);
+  }
+  gap(len: number, frame: number): void {
+    this.out.push(`${frame}:gap${len}`);
+  }
+}
+
+const b = (s: string) => Buffer.from(s);
+
+describe('TcpDirection', () => {
+  it('delivers in order from the SYN', () => {
+    const t = new TcpDirection(1024);
+    const r = new Recorder();
+    t.syn(999);
+    t.segment(1000, b('abc'), 0, 3, 3, 1, r);
+    t.segment(1003, b('def'), 0, 3, 3, 2, r);
+    expect(r.out).toEqual(['1:abc', '2:def']);
+  });
+  it('drops retransmissions and trims overlaps', () => {
+    const t = new TcpDirection(1024);
+    const r = new Recorder();
+    t.syn(0);
+    t.segment(1, b('abcd'), 0, 4, 4, 1, r);
+    t.segment(1, b('abcd'), 0, 4, 4, 2, r);
+    t.segment(3, b('cdef'), 0, 4, 4, 3, r);
+    expect(r.out).toEqual(['1:abcd', '3:ef']);
+    expect(t.retransmittedBytes).toBe(6);
+  });
+  it('reorders out-of-order segments', () => {
+    const t = new TcpDirection(1024);
+    const r = new Recorder();
+    t.syn(0);
+    t.segment(4, b('def'), 0, 3, 3, 1, r);
+    t.segment(7, b('ghi'), 0, 3, 3, 2, r);
+    expect(r.out).toEqual([]);
+    t.segment(1, b('abc'), 0, 3, 3, 3, r);
+    expect(r.out).toEqual(['3:abc', '1:def', '2:ghi']);
+    expect(t.heldBytes).toBe(0);
+  });
+  it('marks a hole the peer acknowledged as a gap, never papers over it', () => {
+    const t = new TcpDirection(1024);
+    const r = new Recorder();
+    t.syn(0);
+    t.segment(1, b('abc'), 0, 3, 3, 1, r);
+    t.segment(10, b('xyz'), 0, 3, 3, 2, r);
+    t.peerAck(13, 3, r);
+    expect(r.out).toEqual(['1:abc', '3:gap6', '2:xyz']);
+    expect(t.gapBytes).toBe(6);
+  });
+  it('flushes held segments with gaps at the end', () => {
+    const t = new TcpDirection(1024);
+    const r = new Recorder();
+    t.syn(0);
+    t.segment(5, b('efg'), 0, 3, 3, 1, r);
+    t.flush(r);
+    expect(r.out).toEqual(['1:gap4', '1:efg']);
+  });
+  it('reports bytes cut by snaplen as a gap', () => {
+    const t = new TcpDirection(1024);
+    const r = new Recorder();
+    t.syn(0);
+    t.segment(1, b('ab'), 0, 2, 10, 1, r);
+    t.segment(11, b('k'), 0, 1, 1, 2, r);
+    expect(r.out).toEqual(['1:ab', '1:gap8', '2:k']);
+  });
+  it('starts mid-stream without a SYN and handles sequence wrap-around', () => {
+    const t = new TcpDirection(1024);
+    const r = new Recorder();
+    t.segment(0xfffffffe, b('ab'), 0, 2, 2, 1, r);
+    t.segment(0, b('cd'), 0, 2, 2, 2, r);
+    expect(r.out).toEqual(['1:ab', '2:cd']);
+  });
+  it('caps held bytes: over the cap the hole becomes a gap', () => {
+    const t = new TcpDirection(4);
+    const r = new Recorder();
+    t.syn(0);
+    t.segment(5, b('efg'), 0, 3, 3, 1, r);
+    t.segment(8, b('hij'), 0, 3, 3, 2, r);
+    expect(r.out).toEqual(['1:gap4', '1:efg', '2:hij']);
+    expect(t.heldBytes).toBe(0);
+  });
+});
