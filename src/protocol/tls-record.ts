@@ -29,8 +29,8 @@ export function isTlsRecordVersion(v: number): boolean {
 
 /**
  * Check a complete 5-byte header at `off` (caller guarantees 5 bytes). Returns the record body length, or -1 when
- * the header is not a valid TLS record header. Length rules per type: CCS is exactly 1 byte, alerts and handshakes are
- * non-empty, application data may be empty.
+ * the header is not a valid TLS record header. Length rules per type: CCS is exactly 1 byte (RFC 5246 7.1, also the
+ * TLS 1.3 compatibility CCS), alerts and handshakes are non-empty, application data may be empty.
  */
 export function checkTlsHeader(buf: Uint8Array, off: number): number {
   const type = buf[off]!;
@@ -39,6 +39,7 @@ export function checkTlsHeader(buf: Uint8Array, off: number): number {
   const len = (buf[off + 3]! << 8) | buf[off + 4]!;
   if (len > TLS_MAX_RECORD_LEN) return -1;
   if (len === 0 && type !== CT_APPLICATION_DATA) return -1;
+  if (type === CT_CHANGE_CIPHER_SPEC && len !== 1) return -1;
   return len;
 }
 

@@ -1,0 +1,453 @@
+/**
+ * Per-connection TLS state machine (StreamAnalyzer). Walks the record layer of each direction, reassembles handshake
+ * bytes (capped) only until the ClientHello and the real ServerHello are parsed, then only walks record headers and
+ * counts records. Never throws; malformed bytes set flags and evidence. HelloState (hello bookkeeping and the
+ * TlsSummary) is shared with the DTLS analyzer.
+ */
+import { cipherSuiteLabel, cipherSuiteName, gradeTls } from '../protocol/cipher-suites.js';
+import {
+  type ClientHello,
+  HS_CLIENT_HELLO,
+  HS_SERVER_HELLO,
+  negotiatedVersion,
+  offeredVersions,
+  parseClientHello,
+  parseServerHello,
+  type ServerHello,
+  sameSessionId,
+} from '../protocol/tls-handshake.js';
+import {
+  alertDescriptionName,
+  alertLevelName,
+  CT_ALERT,
+  CT_APPLICATION_DATA,
+  CT_CHANGE_CIPHER_SPEC,
+  CT_HANDSHAKE,
+  checkTlsHeader,
+  probeTls,
+  TLS_RECORD_HEADER_LEN,
+} from '../protocol/tls-record.js';
+import { isTls13Family, tlsVersionName } from '../protocol/tls-versions.js';
+import type { TlsSummary } from '../report/schema.js';
+import type { Dir, EvidenceLog, StreamAnalyzer } from './analyzer.js';
+
+const MAX_ALERTS = 8;
+const NOT_CAPTURED = 'unknown (handshake not captured)';
+const NONE = 'none negotiated';
+
+export type RecordCounts = TlsSummary['records'];
+export type AlertEntry = TlsSummary['alerts'][number];
+
+export function emptyCounts(): RecordCounts {
+  return { changeCipherSpec: 0, alert: 0, handshake: 0, applicationData: 0, other: 0 };
+}
+
+/** Hello state of one connection (TLS) or association (DTLS). */
+export class HelloState {
+  clientHello: ClientHello | null = null;
+  serverHello: ServerHello | null = null;
+  clientHelloDir: Dir | null = null;
+  serverHelloDir: Dir | null = null;
+  helloRetryRequest = false;
+  malformedHandshake = false;
+  readonly alerts: AlertEntry[] = [];
+  alertsDropped = 0;
+
+  constructor(
+    private readonly evidence: EvidenceLog,
+    readonly dtls: boolean,
+  ) {}
+
+  get hellosKnown(): boolean {
+    return this.clientHello !== null && this.serverHello !== null;
+  }
+
+  /** Negotiated version is TLS 1.3 / DTLS 1.3 (or a draft). */
+  get tls13(): boolean {
+    return this.serverHello !== null && isTls13Family(negotiatedVersion(this.serverHello));
+  }
+
+  onClientHello(ch: ClientHello, dir: Dir, frame: number): void {
+    if (this.clientHello !== null) return;
+    this.clientHello = ch;
+    this.clientHelloDir = dir;
+    const versions = offeredVersions(ch)
+      .map((v) => tlsVersionName(v, this.dtls))
+      .join(', ');
+    let what = `ClientHello offers ${versions}`;
+    if (ch.sni !== undefined) what += `; SNI ${ch.sni}`;
+    if (ch.alpn !== undefined && ch.alpn.length > 0) what += `; ALPN ${ch.alpn.join(',')}`;
+    if (ch.cookieLength > 0) what += '; with cookie';
+    this.evidence.add(frame, dir, what);
+  }
+
+  /** Returns true when this was the real ServerHello (not a HelloRetryRequest). */
+  onServerHello(sh: ServerHello, dir: Dir, frame: number): boolean {
+    if (sh.helloRetryRequest) {
+      this.helloRetryRequest = true;
+      this.evidence.add(frame, dir, `HelloRetryRequest (${cipherSuiteLabel(sh.cipherSuite)})`);
+      return false;
+    }
+    if (this.serverHello !== null) return true;
+    this.serverHello = sh;
+    this.serverHelloDir = dir;
+    const v = tlsVersionName(negotiatedVersion(sh), this.dtls);
+    let what = `ServerHello selects ${v} ${cipherSuiteLabel(sh.cipherSuite)}`;
+    if (this.resumed()) what += '; session resumed';
+    this.evidence.add(frame, dir, what);
+    return true;
+  }
+
+  onMalformed(what: string, dir: Dir, frame: number): void {
+    this.malformedHandshake = true;
+    this.evidence.add(frame, dir, `malformed handshake: ${what}`);
+  }
+
+  onAlert(level: number, description: number, name: string, encrypted: boolean, dir: Dir, frame: number): void {
+    if (this.alerts.length >= MAX_ALERTS) {
+      this.alertsDropped++;
+      return;
+    }
+    this.alerts.push({ level, description, name, encrypted });
+    this.evidence.add(frame, dir, encrypted ? 'alert (encrypted)' : `alert ${name}`);
+  }
+
+  resumed(): boolean {
+    const sh = this.serverHello;
+    if (sh === null) return false;
+    if (sh.hasPreSharedKey) return true;
+    if (this.tls13 || this.clientHello === null) return false;
+    return sameSessionId(this.clientHello.sessionId, sh.sessionId);
+  }
+
+  summary(records: RecordCounts, recordVersion: number | null, valid: boolean): TlsSummary {
+    const sh = this.serverHello;
+    const ch = this.clientHello;
+    const out: TlsSummary = {
+      version: NOT_CAPTURED,
+      versionId: null,
+      cipherSuiteId: null,
+      cipherSuite: NOT_CAPTURED,
+      grade: 'unknown',
+      gradeReasons: [],
+      handshake: 'not-captured',
+      helloRetryRequest: this.helloRetryRequest,
+      records: { ...records },
+      alerts: this.alerts.map((a) => ({ ...a })),
+      validRecordStream: valid,
+    };
+    if (sh !== null) {
+      const versionId = negotiatedVersion(sh);
+      const g = gradeTls(versionId, sh.cipherSuite, this.dtls);
+      out.version = tlsVersionName(versionId, this.dtls);
+      out.versionId = versionId;
+      out.cipherSuiteId = sh.cipherSuite;
+      out.cipherSuite = cipherSuiteName(sh.cipherSuite);
+      out.grade = g.grade;
+      out.gradeReasons = g.reasons;
+      out.handshake = this.resumed() ? 'resumed' : 'full';
+    } else if (ch !== null) {
+      out.version = NONE;
+      out.cipherSuite = NONE;
+      out.handshake = 'client-hello-only';
+      out.gradeReasons = ['no ServerHello seen'];
+    } else {
+      out.gradeReasons = ['handshake not captured'];
+    }
+    if (ch !== null) {
+      if (ch.sni !== undefined) out.sni = ch.sni;
+      if (ch.alpn !== undefined) out.alpn = [...ch.alpn];
+      out.offeredVersions = offeredVersions(ch).map((v) => tlsVersionName(v, this.dtls));
+    }
+    if (recordVersion !== null) out.recordVersion = tlsVersionName(recordVersion, this.dtls);
+    return out;
+  }
+}
+
+/** Handshake reassembly cap per direction. */
+const HS_CAP = 64 * 1024;
+
+type Mode = 'start' | 'sync' | 'hunt' | 'invalid';
+
+class DirState {
+  mode: Mode = 'start';
+  readonly hdr = new Uint8Array(TLS_RECORD_HEADER_LEN);
+  hdrLen = 0;
+  type = 0;
+  recLen = 0;
+  bodyLeft = 0;
+  /** A ChangeCipherSpec was sent this way: later handshake records are encrypted (TLS <= 1.2). */
+  ccs = false;
+  /** Still looking for this direction's hello. */
+  wantHello = true;
+  hs: Uint8Array | null = null;
+  hsLen = 0;
+  readonly alert = new Uint8Array(2);
+  alertLen = 0;
+  records = 0;
+  firstVersion: number | null = null;
+  unsyncedBytes = 0;
+}
+
+/** First bytes of a direction: a valid header of a type a stream can start with, or a valid prefix of one. */
+function startsLikeTls(data: Uint8Array, offset: number, length: number): boolean {
+  const t = data[offset]!;
+  if (t < CT_CHANGE_CIPHER_SPEC || t > CT_APPLICATION_DATA) return false;
+  if (length >= TLS_RECORD_HEADER_LEN) return checkTlsHeader(data, offset) >= 0;
+  if (length >= 2 && data[offset + 1] !== 3) return false;
+  return length < 3 || data[offset + 2]! <= 4;
+}
+
+export function recordCount(counts: RecordCounts, type: number): void {
+  if (type === CT_CHANGE_CIPHER_SPEC) counts.changeCipherSpec++;
+  else if (type === CT_ALERT) counts.alert++;
+  else if (type === CT_HANDSHAKE) counts.handshake++;
+  else if (type === CT_APPLICATION_DATA) counts.applicationData++;
+  else counts.other++;
+}
+
+export class TlsAnalyzer implements StreamAnalyzer {
+  readonly hello: HelloState;
+  private readonly dirs: [DirState, DirState] = [new DirState(), new DirState()];
+  private readonly counts = emptyCounts();
+  private readonly appData: [number, number] = [0, 0];
+  private valid = true;
+  private bothWaysNoted = false;
+  /** Gaps reported by the flow table, both directions. */
+  gaps = 0;
+
+  constructor(private readonly evidence: EvidenceLog) {
+    this.hello = new HelloState(evidence, false);
+  }
+
+  /** A valid record stream was seen in at least one direction. */
+  get isTls(): boolean {
+    return this.dirs[0].records > 0 || this.dirs[1].records > 0;
+  }
+
+  /** True while no record header broke the stream. */
+  get validRecordStream(): boolean {
+    return this.valid;
+  }
+
+  get finished(): boolean {
+    const [a, b] = this.dirs;
+    if (a.mode === 'invalid' && b.mode === 'invalid') return true;
+    return this.hello.hellosKnown && this.appData[0] > 0 && this.appData[1] > 0;
+  }
+
+  /** Direction the ClientHello came from (the client), null when not seen. */
+  get clientDir(): Dir | null {
+    const h = this.hello;
+    if (h.clientHelloDir !== null) return h.clientHelloDir;
+    return h.serverHelloDir === null ? null : h.serverHelloDir === 0 ? 1 : 0;
+  }
+
+  onData(dir: Dir, data: Uint8Array, offset: number, length: number, frame: number): number {
+    const s = this.dirs[dir];
+    if (s.mode === 'invalid' || length <= 0) return length;
+    if (s.mode !== 'sync' && !this.trySync(s, dir, data, offset, length, frame)) return length;
+    const end = offset + length;
+    let pos = offset;
+    while (pos < end) {
+      if (s.bodyLeft > 0) {
+        const take = Math.min(s.bodyLeft, end - pos);
+        this.onBody(s, dir, data, pos, take, frame);
+        pos += take;
+        s.bodyLeft -= take;
+        if (s.bodyLeft === 0) this.endRecord(s, dir, frame);
+        continue;
+      }
+      let hbuf = data;
+      let hoff = pos;
+      if (s.hdrLen === 0 && end - pos >= TLS_RECORD_HEADER_LEN) {
+        pos += TLS_RECORD_HEADER_LEN;
+      } else {
+        const take = Math.min(TLS_RECORD_HEADER_LEN - s.hdrLen, end - pos);
+        s.hdr.set(data.subarray(pos, pos + take), s.hdrLen);
+        s.hdrLen += take;
+        pos += take;
+        if (s.hdrLen < TLS_RECORD_HEADER_LEN) break;
+        hbuf = s.hdr;
+        hoff = 0;
+      }
+      s.hdrLen = 0;
+      if (!this.startRecord(s, dir, hbuf, hoff, frame)) return length;
+    }
+    return length;
+  }
+
+  onGap(dir: Dir, length: number, frame: number): void {
+    const s = this.dirs[dir];
+    this.gaps++;
+    if (s.mode !== 'sync') return;
+    const collecting = s.type === CT_HANDSHAKE && s.hs !== null;
+    if (s.hdrLen === 0 && s.bodyLeft >= length && !collecting) {
+      s.bodyLeft -= length;
+      s.alertLen = 3; // alert bytes (if any) are lost
+      this.evidence.add(frame, dir, `gap of ${length} bytes inside a record; record sync kept`);
+      if (s.bodyLeft === 0) this.endRecord(s, dir, frame);
+      return;
+    }
+    s.mode = 'hunt';
+    s.hdrLen = 0;
+    s.bodyLeft = 0;
+    s.hsLen = 0;
+    this.evidence.add(frame, dir, `gap of ${length} bytes; record sync lost`);
+  }
+
+  summary(): TlsSummary {
+    const h = this.hello;
+    const serverDir: Dir = h.serverHelloDir ?? (h.clientHelloDir === null ? 1 : h.clientHelloDir === 0 ? 1 : 0);
+    const rv = this.dirs[serverDir].firstVersion ?? this.dirs[serverDir === 0 ? 1 : 0].firstVersion;
+    return h.summary(this.counts, rv, this.valid);
+  }
+
+  /**
+   * Decide whether a run that starts while not in sync starts on a record header. At the first bytes of a direction
+   * one valid header (or a valid prefix of one, for runs under 5 bytes) is enough: what follows is checked by the
+   * record walk, so garbage after a valid start is caught. When hunting (mid-stream, after a gap) the strict probe
+   * is used.
+   */
+  private trySync(s: DirState, dir: Dir, data: Uint8Array, offset: number, length: number, frame: number): boolean {
+    const ok = s.mode === 'start' ? startsLikeTls(data, offset, length) : probeTls(data, offset, length);
+    if (ok) {
+      if (s.mode === 'hunt') this.evidence.add(frame, dir, 'record sync regained at a record header');
+      s.mode = 'sync';
+      s.hdrLen = 0;
+      s.bodyLeft = 0;
+      return true;
+    }
+    s.unsyncedBytes += length;
+    if (s.mode === 'start') {
+      // If the other side's hello was captured, this side's start was captured too: its bytes must be records.
+      if (this.hello.clientHello !== null || this.hello.serverHello !== null) {
+        this.invalidate(s, dir, frame, 'bytes at stream start are not a TLS record header');
+        return false;
+      }
+      s.mode = 'hunt';
+      this.evidence.add(frame, dir, 'no TLS record header at the first bytes seen (mid-stream?)');
+    }
+    return false;
+  }
+
+  private invalidate(s: DirState, dir: Dir, frame: number, what: string): void {
+    s.mode = 'invalid';
+    s.hs = null;
+    this.valid = false;
+    this.evidence.add(frame, dir, what);
+  }
+
+  private startRecord(s: DirState, dir: Dir, hbuf: Uint8Array, hoff: number, frame: number): boolean {
+    const len = checkTlsHeader(hbuf, hoff);
+    if (len < 0) {
+      this.invalidate(s, dir, frame, `invalid TLS record header after ${s.records} records`);
+      return false;
+    }
+    s.type = hbuf[hoff]!;
+    s.recLen = len;
+    s.bodyLeft = len;
+    s.alertLen = 0;
+    s.records++;
+    if (s.firstVersion === null) s.firstVersion = (hbuf[hoff + 1]! << 8) | hbuf[hoff + 2]!;
+    recordCount(this.counts, s.type);
+    if (len === 0) this.endRecord(s, dir, frame);
+    return true;
+  }
+
+  private onBody(s: DirState, dir: Dir, data: Uint8Array, pos: number, take: number, frame: number): void {
+    if (s.type === CT_HANDSHAKE) {
+      if (s.wantHello && (!s.ccs || this.hello.helloRetryRequest)) this.addHandshake(s, dir, data, pos, take, frame);
+    } else if (s.type === CT_ALERT && s.recLen === 2) {
+      for (let i = 0; i < take && s.alertLen < 2; i++) s.alert[s.alertLen++] = data[pos + i]!;
+    }
+  }
+
+  private endRecord(s: DirState, dir: Dir, frame: number): void {
+    if (s.type === CT_APPLICATION_DATA) {
+      this.appData[dir]++;
+      if (!this.bothWaysNoted && this.appData[0] > 0 && this.appData[1] > 0) {
+        this.bothWaysNoted = true;
+        this.evidence.add(frame, dir, 'application data records both ways');
+      }
+    } else if (s.type === CT_CHANGE_CIPHER_SPEC) {
+      s.ccs = true;
+    } else if (s.type === CT_ALERT) {
+      const plain = s.recLen === 2 && s.alertLen === 2 && (!s.ccs || this.hello.tls13);
+      if (plain) {
+        const level = s.alert[0]!;
+        const desc = s.alert[1]!;
+        this.hello.onAlert(level, desc, `${alertLevelName(level)} ${alertDescriptionName(desc)}`, false, dir, frame);
+      } else {
+        this.hello.onAlert(0, 0, 'encrypted', true, dir, frame);
+      }
+    }
+  }
+
+  private addHandshake(s: DirState, dir: Dir, data: Uint8Array, pos: number, take: number, frame: number): void {
+    if (s.hs === null) s.hs = new Uint8Array(Math.min(HS_CAP, Math.max(4096, take)));
+    if (s.hsLen + take > s.hs.length) {
+      if (s.hsLen + take > HS_CAP) {
+        s.wantHello = false;
+        s.hs = null;
+        this.evidence.add(frame, dir, 'handshake message larger than the reassembly cap; hello not parsed');
+        return;
+      }
+      const bigger = new Uint8Array(Math.min(HS_CAP, Math.max(s.hs.length * 2, s.hsLen + take)));
+      bigger.set(s.hs.subarray(0, s.hsLen));
+      s.hs = bigger;
+    }
+    s.hs.set(data.subarray(pos, pos + take), s.hsLen);
+    s.hsLen += take;
+    this.drainHandshake(s, dir, frame);
+  }
+
+  private drainHandshake(s: DirState, dir: Dir, frame: number): void {
+    let off = 0;
+    while (s.hs !== null && s.wantHello && s.hsLen - off >= 4) {
+      const hs = s.hs;
+      const type = hs[off]!;
+      const len = (hs[off + 1]! << 16) | (hs[off + 2]! << 8) | hs[off + 3]!;
+      if (4 + len > HS_CAP) {
+        s.wantHello = false;
+        this.hello.onMalformed(`handshake message length ${len} over the cap`, dir, frame);
+        break;
+      }
+      if (s.hsLen - off < 4 + len) break;
+      this.onMessage(s, dir, type, hs, off + 4, len, frame);
+      off += 4 + len;
+    }
+    if (!s.wantHello || s.hs === null) {
+      s.hs = null;
+      s.hsLen = 0;
+    } else if (off > 0) {
+      s.hs.copyWithin(0, off, s.hsLen);
+      s.hsLen -= off;
+    }
+  }
+
+  private onMessage(
+    s: DirState,
+    dir: Dir,
+    type: number,
+    buf: Uint8Array,
+    off: number,
+    len: number,
+    frame: number,
+  ): void {
+    if (type === HS_CLIENT_HELLO) {
+      const r = parseClientHello(buf, off, len, false);
+      if (r.ok) this.hello.onClientHello(r.value, dir, frame);
+      else this.hello.onMalformed(r.error, dir, frame);
+      s.wantHello = false;
+    } else if (type === HS_SERVER_HELLO) {
+      const r = parseServerHello(buf, off, len);
+      if (!r.ok) {
+        this.hello.onMalformed(r.error, dir, frame);
+        s.wantHello = false;
+      } else if (this.hello.onServerHello(r.value, dir, frame)) {
+        s.wantHello = false;
+      }
+    }
+  }
+}
