@@ -5,7 +5,8 @@
 import { readCapture } from '../capture/read.js';
 import type { CaptureSummary, PacketRecord } from '../capture/types.js';
 import { flowVerdict } from '../classify/verdict.js';
-import { decodePacket, FragmentReassembler } from '../decode/decode.js';
+import { decodePacket } from '../decode/decode.js';
+import { FragmentReassembler } from '../decode/fragments.js';
 import { type DecodedPacket, newDecodedPacket } from '../decode/types.js';
 import { addrToString, isLoopback } from '../flow/address.js';
 import type { Flow } from '../flow/flow.js';
