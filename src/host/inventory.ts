@@ -60,11 +60,8 @@ async function readEfs(fs: SafeFs, inv: HostInventory): Promise<void> {
       inv.efsStates.push({ ...base, cmd: [], files: [], error: parsed, pidStatus });
       continue;
     }
-    let pid = parsed.pid;
-    if (pid === undefined) {
-      const pidText = await fs.readText(`${file}+/stunnel.pid`, true);
-      pid = pidText === null ? undefined : parsePidFile(pidText);
-    }
+    const pidText = await fs.readText(`${file}+/stunnel.pid`, true);
+    const pid = parsed.pid ?? (pidText === null ? undefined : parsePidFile(pidText));
     const state: EfsState = { ...base, ...parsed, pid, pidStatus: await checkPid(pid, inv.local) };
     inv.efsStates.push(state);
     for (const f of state.files)
