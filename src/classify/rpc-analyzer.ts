@@ -130,6 +130,7 @@ export class RpcAnalyzer implements StreamAnalyzer, DatagramAnalyzer {
   private nfsVersMax = 0;
   private calls = 0;
   private replies = 0;
+  private unmatched = 0;
   private malformed = 0;
   private nfsDataCalls = 0;
   private nfsPrivacyCalls = 0;
@@ -214,6 +215,7 @@ export class RpcAnalyzer implements StreamAnalyzer, DatagramAnalyzer {
       s.nfsVersion = this.nfsVersMax < 4 ? `NFSv${this.nfsVersMax}` : top > 0 ? `NFSv4.${top}` : 'NFSv4';
       if (this.nfsVersMax === 4 && minors.length > 0) s.nfsMinorVersions = minors;
     }
+    if (this.unmatched > 0) s.unmatchedReplies = this.unmatched;
     if (this.gssServices.size > 0) s.gssServices = [...this.gssServices].sort();
     if (this.authTls) s.authTlsProbe = true;
     if (this.startTlsSeen) s.startTls = true;
@@ -535,7 +537,7 @@ export class RpcAnalyzer implements StreamAnalyzer, DatagramAnalyzer {
     if (call) {
       callDir.pending.delete(h.xid);
       this.programs.add(rpcProgramLabel(call.prog, call.vers));
-    }
+    } else this.unmatched++;
     if (h.replyStat === MSG_ACCEPTED && h.startTls) {
       this.startTlsSeen = true;
       const what = call?.authTls

@@ -70,7 +70,10 @@ export interface RpcSummary {
   nfsVersion?: string;
   nfsMinorVersions?: number[];
   calls: number;
+  /** Valid replies seen, matched or not. */
   replies: number;
+  /** Replies whose call was not seen (tshark does not decode these over UDP; `replies - unmatchedReplies` matches it). */
+  unmatchedReplies?: number;
   /** Credential flavors seen in calls: "AUTH_NONE", "AUTH_SYS", "RPCSEC_GSS", "AUTH_TLS"... */
   credentials: string[];
   /** RPCSEC_GSS services seen: "none" | "integrity" | "privacy". */
