@@ -115,10 +115,14 @@ describe('hello parsing', () => {
     expect(parseServerHello(b4, 0, b4.length)).toEqual({ ok: false, error: 'ServerHello extensions length past end' });
     // random fuzz never throws
     let seed = 1;
+    const next = (): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed;
+    };
     for (let i = 0; i < 2000; i++) {
-      const n = (seed = (seed * 1103515245 + 12345) & 0x7fffffff) % 120;
+      const n = next() % 120;
       const f = new Uint8Array(n);
-      for (let j = 0; j < n; j++) f[j] = (seed = (seed * 1103515245 + 12345) & 0x7fffffff) & 0xff;
+      for (let j = 0; j < n; j++) f[j] = next() & 0xff;
       parseClientHello(f, 0, n, i % 2 === 0);
       parseServerHello(f, 0, n);
     }
