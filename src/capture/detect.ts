@@ -36,7 +36,8 @@ export class CaptureStreamParser {
       chunk.copy(this.head, this.headLen, 0, take);
       if (!this.choose(this.head)) return false;
       const p = this.inner as ChunkedParser | null;
-      return p !== null && p.push(this.head) && p.push(chunk.subarray(take));
+      if (p === null || !p.push(this.head)) return false;
+      return p.push(chunk.subarray(take));
     }
     if (!this.choose(chunk)) return false;
     return (this.inner as ChunkedParser | null)?.push(chunk) === true;
