@@ -82,6 +82,12 @@ export class SafeFs {
 
   /** Reads a text file; null with a warning when missing (unless quiet), too big, binary or not regular. */
   async readText(hostPath: string, quiet = false): Promise<string | null> {
+    const bytes = await this.readBytes(hostPath, quiet);
+    return bytes === null ? null : bytes.toString('utf8');
+  }
+
+  /** The bytes of a text file (a copy), with the same checks as readText. */
+  async readBytes(hostPath: string, quiet = false): Promise<Buffer | null> {
     const real = await this.resolve(hostPath, quiet);
     if (real === null) return null;
     if (this.filesRead >= this.limits.maxFiles) {
@@ -119,7 +125,7 @@ export class SafeFs {
           return null;
         }
         this.files.push(hostPath);
-        return buf.toString('utf8', 0, len);
+        return Buffer.from(buf.subarray(0, len));
       } finally {
         await fh.close();
       }

@@ -1,0 +1,28 @@
+/** `wireseal collect OUT.tar.gz [--host-root DIR]`: bundles exactly the inventory files for later `--host-root`. */
+import type { Command } from 'commander';
+import { writeBundle } from '../host/bundle.js';
+import { EXIT } from './exit-codes.js';
+import { UsageError } from './main.js';
+import { readInventoryOrFail } from './mounts.js';
+import type { Done } from './registry.js';
+
+export function registerCollect(program: Command, done: Done): void {
+  program
+    .command('collect')
+    .description('copy the mount table and tunnel configs/state into a tar.gz evidence bundle')
+    .argument('<out>', 'bundle to write (OUT.tar.gz); read it later with --host-root after tar xzf')
+    .option('--host-root <dir>', 'collect from DIR instead of /', '/')
+    .action(async (out: string, o: { hostRoot: string }) => {
+      const inv = await readInventoryOrFail(o.hostRoot);
+      let result: Awaited<ReturnType<typeof writeBundle>>;
+      try {
+        result = await writeBundle(inv, out);
+      } catch (err) {
+        const code = (err as { code?: unknown }).code;
+        throw new UsageError(`${out}: cannot write the bundle (${typeof code === 'string' ? code : 'write error'})`);
+      }
+      for (const w of [...inv.warnings, ...result.warnings]) process.stderr.write(`wireseal: warning: ${w}\n`);
+      process.stderr.write(`wireseal: wrote ${out}: ${result.files.length} files from ${o.hostRoot}\n`);
+      done(EXIT.OK);
+    });
+}
