@@ -35,7 +35,7 @@ const FLAVOR_NAMES: Record<number, string> = {
   [AUTH_SHORT]: 'AUTH_SHORT',
   [AUTH_DH]: 'AUTH_DH',
   [AUTH_KERB4]: 'AUTH_KERB4',
-  5: 'RPCSEC_GSS_RSVD',
+  5: 'AUTH_RSA',
   [RPCSEC_GSS]: 'RPCSEC_GSS',
   [AUTH_TLS]: 'AUTH_TLS',
 };
