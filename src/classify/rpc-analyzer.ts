@@ -491,6 +491,7 @@ export class RpcAnalyzer implements StreamAnalyzer, DatagramAnalyzer {
     }
     if (h.credFlavor === AUTH_TLS && h.proc === 0 && !this.authTls) {
       this.evidence.add(d.frame, d.dir, `AUTH_TLS NULL probe (${label})`);
+      this.loggedPrograms.add(label); // the probe line already names the call
     }
     if (h.credFlavor === AUTH_TLS) this.authTls = true;
 
