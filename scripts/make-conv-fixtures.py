@@ -13,6 +13,13 @@ for d, _, files in os.walk(os.path.join(root, 'captures')):
 caps.sort()
 fields = ['frame.number', 'tcp.stream', 'udp.stream', 'ip.src', 'ipv6.src', 'ip.dst', 'ipv6.dst',
           'tcp.srcport', 'tcp.dstport', 'udp.srcport', 'udp.dstport', 'frame.len', '_ws.col.Protocol']
+def number_udp(convs):
+    # UDP conversations are numbered in order of first frame, as wireseal numbers its flows.
+    udp = sorted((v for v in convs.values() if v['l4'] == 'udp'), key=lambda x: x['firstFrame'])
+    for i, v in enumerate(udp):
+        v['stream'] = i
+    return sorted(convs.values(), key=lambda x: (x['l4'], x['stream']))
+
 out = {}
 for c in caps:
     path = os.path.join(root, c)
@@ -35,7 +42,10 @@ for c in caps:
         if ts:
             key, l4, sp, dp = ('tcp', int(ts)), 'tcp', tsp, tdp
         elif us:
-            key, l4, sp, dp = ('udp', int(us)), 'udp', usp, udp_
+            # UDP: tshark's conversation table groups by address/port pairs (udp.stream can merge RPC exchanges)
+            src0, dst0 = s4 or s6, d4 or d6
+            ends = tuple(sorted([(src0, usp), (dst0, udp_)]))
+            key, l4, sp, dp = ('udp', ends), 'udp', usp, udp_
         else:
             continue
         src = s4 or (f'[{s6}]' if s6 else '')
@@ -48,6 +58,6 @@ for c in caps:
         cv['bytes'] += int(flen)
     errs = [l for l in r.stderr.splitlines() if l.strip() and 'Running as user' not in l]
     out[c] = {'capinfosPackets': packets, 'tsharkError': errs[-1] if errs else None,
-              'conversations': sorted(convs.values(), key=lambda x: (x['l4'], x['stream']))}
+              'conversations': number_udp(convs)}
 json.dump(out, open(os.path.join(root, 'test', 'fixtures', 'conversations.json'), 'w'), indent=1, sort_keys=True)
 print(f'{len(out)} captures', file=sys.stderr)

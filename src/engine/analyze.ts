@@ -80,7 +80,10 @@ export class CaptureAnalysis {
       for (let i = 0; i < 31; i++) if ((mask & (1 << i)) !== 0) names.push(ifNames[i] ?? String(i));
       r.interfaces = names;
     });
-    const order = this.results.map((_, k) => k).sort((x, y) => this.results[x]!.id - this.results[y]!.id);
+    const rs = this.results;
+    const order = rs
+      .map((_, k) => k)
+      .sort((x, y) => rs[x]!.firstFrame - rs[y]!.firstFrame || (rs[x]!.transport < rs[y]!.transport ? -1 : 1));
     const flows = order.map((k) => this.results[k]!);
     const capture: CaptureResult = {
       file: summary.file,

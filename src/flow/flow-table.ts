@@ -46,7 +46,9 @@ class DirSink implements StreamSink {
 export class FlowTable {
   private readonly buckets = new Map<number, Flow>();
   private live = 0;
-  private nextId = 0;
+  /** Flow ids are counted per transport, as tshark numbers tcp.stream and udp.stream. */
+  private nextTcpId = 0;
+  private nextUdpId = 0;
   evicted = 0;
   private readonly sink = new DirSink();
 
@@ -57,7 +59,7 @@ export class FlowTable {
   }
 
   get totalFlows(): number {
-    return this.nextId;
+    return this.nextTcpId + this.nextUdpId;
   }
 
   /** Account one decoded TCP/UDP packet. `wireLen` is the frame's original length, `ifId` its interface. */
@@ -149,7 +151,7 @@ export class FlowTable {
 
   private create(p: DecodedPacket, key: number, isTcp: boolean, frame: number, sec: number, nsec: number): Flow {
     if (this.live >= this.opts.maxFlows) this.evictSome();
-    const f = new Flow(this.nextId++, isTcp ? 'tcp' : 'udp');
+    const f = isTcp ? new Flow(this.nextTcpId++, 'tcp') : new Flow(this.nextUdpId++, 'udp');
     f.a0 = p.src0;
     f.a1 = p.src1;
     f.a2 = p.src2;

@@ -192,7 +192,7 @@ export interface Finding {
   severity: Severity;
   message: string;
   mount?: string;
-  /** Flow references: "<capture>#<id>". */
+  /** Flow references: "<capture>#<transport>.<id>" (e.g. "a.pcap#tcp.3"). */
   flows?: string[];
   sources?: SourceRef[];
 }

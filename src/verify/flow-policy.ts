@@ -17,7 +17,7 @@ const SENSITIVE_PROGRAMS = /^(nfs|mount|nlm|nfs_acl|nfs_cb|efs-proxy)\//;
 const GRADE_RANK: Record<Grade, number> = { strong: 2, weak: 1, insecure: 0, unknown: -1 };
 
 export function flowRef(f: FlowResult): string {
-  return `${f.capture}#${f.id}`;
+  return `${f.capture}#${f.transport}.${f.id}`;
 }
 
 function describe(f: FlowResult): string {
