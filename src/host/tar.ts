@@ -55,7 +55,7 @@ function paxRecord(key: string, value: string): string {
 }
 
 /** The blocks of one regular file entry. */
-export function tarFile(path: string, data: Buffer, mtime: number): Buffer[] {
+export function tarFile(path: string, data: Buffer, mtime = 0): Buffer[] {
   const split = splitUstar(path);
   const out: Buffer[] = [];
   let fields = split ?? { prefix: '', name: path.slice(-100) };

@@ -24,7 +24,7 @@ describe('crossReference', () => {
     expect(codes(fs)).toEqual(['BYPASS:/data']);
     expect(fs[0]).toMatchObject({
       severity: 'critical',
-      flows: ['cap.pcapng#3'],
+      flows: ['cap.pcapng#tcp.3'],
       sources: [{ file: '/proc/mounts', line: 3 }],
     });
     expect(fs[0].message).toContain('10.0.1.23:2049 saw cleartext NFS');
@@ -75,7 +75,7 @@ describe('crossReference', () => {
     ]);
     expect(codes(fs)).toEqual(['ENCRYPTED-BY-CONFIG-ONLY:/mnt/share', 'TUNNEL-DOWN:/mnt/share']);
     const down = fs.find((f) => f.code === 'TUNNEL-DOWN');
-    expect(down).toMatchObject({ severity: 'high', flows: ['cap.pcapng#5'] });
+    expect(down).toMatchObject({ severity: 'high', flows: ['cap.pcapng#tcp.5'] });
     expect(down?.message).toContain('no encrypted flow to 10.0.2.15:2049 was captured');
   });
 
@@ -109,7 +109,7 @@ describe('crossReference', () => {
       }),
     ]);
     expect(codes(fs)).toEqual(['UNVERIFIED-TLS:/mnt/efs']);
-    expect(fs[0]).toMatchObject({ severity: 'medium', flows: ['cap.pcapng#4'] });
+    expect(fs[0]).toMatchObject({ severity: 'medium', flows: ['cap.pcapng#tcp.4'] });
     expect(fs[0].message).toContain('verify = 0');
     expect(fs[0].sources).toContainEqual({
       file: '/var/run/efs/stunnel-config.fs-0123456789abcdef0.mnt.efs.20187',
@@ -129,7 +129,7 @@ describe('crossReference', () => {
       }),
     ]);
     expect(codes(weak)).toEqual(['WEAK-CIPHER:/mnt/share']);
-    expect(weak[0]).toMatchObject({ severity: 'medium', flows: ['cap.pcapng#7'] });
+    expect(weak[0]).toMatchObject({ severity: 'medium', flows: ['cap.pcapng#tcp.7'] });
     expect(weak[0].message).toContain('TLS 1.2 TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384');
     const insecure = await run('aznfs-tls', [
       flow({
@@ -170,7 +170,7 @@ describe('crossReference', () => {
       flow({ id: 4, client: '127.0.0.1:902', server: '127.0.0.1:20999', cls: 'tunnel-local' }),
     ]);
     expect(codes(fs)).toEqual(['UNEXPLAINED:-']);
-    expect(fs[0]).toMatchObject({ severity: 'high', flows: ['cap.pcapng#2', 'cap.pcapng#3'] });
+    expect(fs[0]).toMatchObject({ severity: 'high', flows: ['cap.pcapng#tcp.2', 'cap.pcapng#tcp.3'] });
     expect(fs[0].message).toContain('cleartext NFS to 10.0.9.9:2049 (2 flows) matches no local mount');
   });
 

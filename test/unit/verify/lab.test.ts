@@ -54,7 +54,7 @@ describe('lab: nfs4-mixed-tunnel-and-bypass', () => {
     expect(bypass[0]).toMatchObject({
       severity: 'critical',
       mount: '/mnt/efs-direct',
-      flows: [`${CAP}#8`, `${CAP}#9`, `${CAP}#10`, `${CAP}#11`],
+      flows: [`${CAP}#tcp.8`, `${CAP}#tcp.9`, `${CAP}#tcp.10`, `${CAP}#tcp.11`],
     });
     expect(findings.filter((f) => f.mount === '/mnt/efs')).toEqual([]);
     // Both mounts are fs-0123456789abcdef0: one through TLS, one not.
@@ -73,6 +73,9 @@ describe('lab: nfs4-mixed-tunnel-and-bypass', () => {
       judgeMounts(inv),
     );
     const down = findings.find((f) => f.code === 'TUNNEL-DOWN');
-    expect(down).toMatchObject({ mount: '/mnt/efs', flows: [`${CAP}#2`, `${CAP}#3`, `${CAP}#4`, `${CAP}#5`] });
+    expect(down).toMatchObject({
+      mount: '/mnt/efs',
+      flows: [`${CAP}#tcp.2`, `${CAP}#tcp.3`, `${CAP}#tcp.4`, `${CAP}#tcp.5`],
+    });
   });
 });
