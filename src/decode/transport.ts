@@ -47,8 +47,10 @@ function udp(buf: Buffer, off: number, captured: number, wire: number, out: Deco
   if (captured < 8) return 'truncated';
   out.srcPort = buf.readUInt16BE(off);
   out.dstPort = buf.readUInt16BE(off + 2);
-  const ulen = buf.readUInt16BE(off + 4);
-  if (ulen < 8 || ulen > wire) return 'malformed';
+  // A UDP length that disagrees with the IP payload (fuzzed or bogus; 0 for jumbograms) is overruled by the IP
+  // layer, as Wireshark does: the datagram still belongs to its conversation.
+  const field = buf.readUInt16BE(off + 4);
+  const ulen = field < 8 || field > wire ? wire : field;
   out.payloadOffset = off + 8;
   out.payloadWireLength = ulen - 8;
   out.payloadLength = Math.min(captured, ulen) - 8;

@@ -150,17 +150,20 @@ describe('IPv4', () => {
     expect(out.protocol).toBe(1);
   });
 
-  it('TCP data offset and UDP length are validated', () => {
+  it('TCP data offset is validated; a bogus UDP length yields to the IP length', () => {
     const t = tcpHeader(1, 2, payload);
     t[12] = 4 << 4;
     expect(decode(228, ipv4(6, t))).toBe('malformed');
     t[12] = 15 << 4; // 60-byte header in a 30-byte segment
     expect(decode(228, ipv4(6, t))).toBe('malformed');
     const u = udpHeader(1, 2, payload);
+    // A bogus UDP length (below the header, or past the IP payload) is overruled by the IP layer, as tshark does.
     u.writeUInt16BE(7, 4);
-    expect(decode(228, ipv4(17, u))).toBe('malformed');
+    expect(decode(228, ipv4(17, u))).toBe('ok');
+    expect([out.payloadLength, out.payloadWireLength]).toEqual([payload.length, payload.length]);
     u.writeUInt16BE(100, 4);
-    expect(decode(228, ipv4(17, u))).toBe('malformed');
+    expect(decode(228, ipv4(17, u))).toBe('ok');
+    expect([out.payloadLength, out.payloadWireLength]).toEqual([payload.length, payload.length]);
     u.writeUInt16BE(12, 4); // shorter than the IP payload: the UDP length wins
     expect(decode(228, ipv4(17, u))).toBe('ok');
     expect([out.payloadLength, out.payloadWireLength]).toEqual([4, 4]);

@@ -9,12 +9,9 @@ import { referenceCounts } from '../capture/helpers.js';
  * Captures where `tshark -Y tcp` / `-Y udp` counts differ from the packets we decode, and why:
  * - hari.pcap: tshark also counts ICMP errors that quote a TCP (2) or UDP (32) header; we decode ICMP as
  *   not-tcp-udp (checked below: our counts equal tshark's minus `-Y 'tcp && icmp'` / `-Y 'udp && icmp'`).
- * - nfs-attr-oobr.pcap (fuzzed): two UDP headers claim 12336 bytes in a 76-byte IP payload; tshark decodes them
- *   with an expert error, we report them as malformed.
  */
 const EXCLUDED: Record<string, { tcp: number; udp: number }> = {
   'captures/public/wireshark-wiki/hari.pcap': { tcp: 1485 - 2, udp: 2224 - 32 },
-  'captures/public/tcpdump/nfs-attr-oobr.pcap': { tcp: 0, udp: 0 },
 };
 
 describe('TCP and UDP packets decoded per capture equal tshark -Y tcp / -Y udp', () => {
