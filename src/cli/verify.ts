@@ -1,13 +1,16 @@
 /** `wireseal verify-encryption`: classify every NFS flow and apply the policy (and the host cross-reference). */
 import type { Command } from 'commander';
+import { judgeMounts } from '../host/index.js';
 import { buildDocument } from '../report/document.js';
 import { writeJson } from '../report/json.js';
 import type { Finding, FlowResult, MountResult } from '../report/schema.js';
 import { writeTable } from '../report/table.js';
 import { findingsFail, flowFindings } from '../verify/flow-policy.js';
+import { crossReference } from '../verify/index.js';
 import { addCaptureOptions, type CaptureCliOptions, runCaptures } from './captures.js';
 import { EXIT } from './exit-codes.js';
 import { UsageError } from './main.js';
+import { readInventoryOrFail } from './mounts.js';
 import type { Done } from './registry.js';
 
 interface VerifyOptions extends CaptureCliOptions {
@@ -64,11 +67,23 @@ async function crossReferenceHost(
 ): Promise<MountResult[] | undefined> {
   const root = o.hostRoot ?? (o.local ? '/' : undefined);
   if (root === undefined) return undefined;
-  const host = await import('../host/index.js');
-  const verify = await import('../verify/index.js');
-  const inv = await host.readHostInventory(root);
+  const inv = await readInventoryOrFail(root);
   warnings.push(...inv.warnings);
-  const mounts = host.judgeMounts(inv);
-  findings.push(...verify.crossReference(flows, inv, mounts));
+  const mounts = judgeMounts(inv);
+  const hostFindings = crossReference(flows, inv, mounts);
+  // A flow finding that a mount finding already explains (BYPASS, UNEXPLAINED, WEAK-CIPHER of a mount) is dropped:
+  // one leak, one finding, named after its mount.
+  const explained = new Set<string>();
+  for (const h of hostFindings) {
+    if (h.code === 'BYPASS' || h.code === 'UNEXPLAINED' || h.code === 'WEAK-CIPHER') {
+      for (const r of h.flows ?? []) explained.add(r);
+    }
+  }
+  const kept = findings.filter(
+    (f) =>
+      !((f.code === 'CLEARTEXT-NFS' || f.code === 'WEAK-CIPHER') && (f.flows ?? []).every((r) => explained.has(r))),
+  );
+  findings.length = 0;
+  findings.push(...kept, ...hostFindings);
   return mounts;
 }

@@ -1,4 +1,5 @@
 /** Human-readable writer: tables of flows, mounts and findings, then a summary. Never prints payload bytes. */
+import { basename } from 'node:path';
 import Table from 'cli-table3';
 import type { FlowResult, ResultDocument } from './schema.js';
 
@@ -20,7 +21,7 @@ function cryptoCells(f: FlowResult): [string, string, string] {
   return ['-', '-', '-'];
 }
 
-const plain = { head: [] as string[], border: [] as string[] };
+const plain = { head: [] as string[], border: [] as string[], compact: true };
 
 export function flowsTable(flows: FlowResult[], withVerdict: boolean): string {
   const head = withVerdict
@@ -28,7 +29,7 @@ export function flowsTable(flows: FlowResult[], withVerdict: boolean): string {
     : ['#', 'capture', 'l4', 'client', 'server', 'first seen', 'last seen', 'pkts c>s/s>c', 'bytes c>s/s>c', 'gaps'];
   const t = new Table({ head, style: plain });
   for (const f of flows) {
-    const base = [String(f.id), f.capture, f.transport, ep(f.client), ep(f.server)];
+    const base = [String(f.id), basename(f.capture), f.transport, ep(f.client), ep(f.server)];
     if (withVerdict) t.push([...base, f.class, ...cryptoCells(f), f.verdict]);
     else
       t.push([
@@ -59,7 +60,10 @@ export function writeTable(doc: ResultDocument, out: NodeJS.WritableStream, opts
       wordWrap: true,
       colWidths: [10, 26, 90],
     });
-    for (const x of doc.findings) t.push([x.severity, x.code, x.mount ? `${x.mount}: ${x.message}` : x.message]);
+    for (const x of doc.findings) {
+      const text = x.mount && !x.message.startsWith(x.mount) ? `${x.mount}: ${x.message}` : x.message;
+      t.push([x.severity, x.code, text]);
+    }
     lines.push('', 'Findings', t.toString());
   }
   for (const c of doc.captures) {
