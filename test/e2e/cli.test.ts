@@ -1,0 +1,155 @@
+/**
+ * The real CLI (bin/wireseal.js over dist/: `npm run build` first): exit codes, damaged input keeping earlier
+ * results, standard input, gzip, usage errors, the JSON document's shape.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { ResultDocument } from '../../src/report/schema.js';
+
+const tmp = mkdtempSync(path.join(tmpdir(), 'wireseal-cli-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+function cli(args: string[], input?: Buffer) {
+  const r = spawnSync('node', ['bin/wireseal.js', ...args], {
+    encoding: 'utf8',
+    timeout: 60_000,
+    ...(input ? { input } : {}),
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function json(args: string[], input?: Buffer): { code: number | null; doc: ResultDocument; stderr: string } {
+  const r = cli([...args, '--format', 'json'], input);
+  return { code: r.code, doc: JSON.parse(r.stdout) as ResultDocument, stderr: r.stderr };
+}
+
+describe('verify-encryption exit codes', () => {
+  it('exits 1 on cleartext NFSv4', () => {
+    const r = json(['verify-encryption', 'captures/lab/nfs4-cleartext.pcap']);
+    expect(r.code).toBe(1);
+    expect(r.doc.summary).toMatchObject({ flows: 4, byClass: { 'nfs-cleartext': 4 }, exitCode: 1 });
+    expect(r.doc.findings.map((f) => f.code)).toEqual(Array(4).fill('CLEARTEXT-NFS'));
+  });
+  it('exits 0 on stunnel TLS 1.3', () => {
+    const r = json(['verify-encryption', 'captures/lab/nfs4-stunnel-tls13-aes256gcm.pcapng']);
+    expect(r.code).toBe(0);
+    expect(r.doc.schema).toBe('wireseal/result');
+    expect(r.doc.schemaVersion).toBe('1.0');
+    expect(r.doc.flows.map((f) => [f.class, f.verdict, f.tls?.version, f.tls?.cipherSuiteId])).toEqual(
+      Array(4).fill(['tls', 'encrypted', 'TLS 1.3', 0x1302]),
+    );
+    expect(r.doc.findings).toEqual([]);
+  });
+  it('--min-tls 1.3 makes a TLS 1.2 tunnel a finding', () => {
+    expect(cli(['verify-encryption', 'captures/lab/nfs4-stunnel-tls12-aes256gcm.pcap']).code).toBe(0);
+    expect(cli(['verify-encryption', 'captures/lab/nfs4-stunnel-tls12-aes256gcm.pcap', '--min-tls', '1.3']).code).toBe(
+      1,
+    );
+  });
+  it('--min-grade weak accepts a CBC suite with RSA key exchange', () => {
+    const file = 'captures/lab/nfs4-stunnel-tls12-rsa-aes128-cbc.pcap';
+    expect(cli(['verify-encryption', file]).code).toBe(1);
+    expect(cli(['verify-encryption', file, '--min-grade', 'weak']).code).toBe(0);
+  });
+  it('exits 2 on usage errors with one line', () => {
+    for (const args of [
+      ['verify-encryption'],
+      ['verify-encryption', 'x.pcap', '--min-grade', 'great'],
+      ['verify-encryption', 'x.pcap', '--ports', '99999'],
+      ['verify-encryption', 'x.pcap', '--format', 'xml'],
+      ['no-such-command'],
+    ]) {
+      const r = cli(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr.trim().split('\n').length, r.stderr).toBeLessThanOrEqual(2);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+  it('exits 3 on an unreadable file, naming it', () => {
+    const r = cli(['verify-encryption', path.join(tmp, 'missing.pcap')]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/missing\.pcap: io at byte 0/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('damaged captures keep earlier results', () => {
+  const full = readFileSync('captures/lab/nfs4-cleartext.pcap');
+  it.each([200, 3000, 20000, 40000, full.length - 7])(
+    'truncated at byte %i: one error line, exit 3, flows kept',
+    (cut) => {
+      const file = path.join(tmp, `cut-${cut}.pcap`);
+      writeFileSync(file, full.subarray(0, cut));
+      const r = json(['verify-encryption', file]);
+      expect(r.code).toBe(3);
+      const errLines = r.stderr.trim().split('\n');
+      expect(errLines).toHaveLength(1);
+      expect(errLines[0]).toMatch(new RegExp(`cut-${cut}\\.pcap: truncated at byte \\d+`));
+      const offset = Number(/at byte (\d+)/.exec(errLines[0]!)![1]);
+      expect(offset).toBeLessThanOrEqual(cut);
+      expect(offset).toBeGreaterThan(cut - 70_000);
+      expect(r.doc.captures[0]!.error?.offset).toBe(offset);
+      expect(r.doc.captures[0]!.packets).toBeGreaterThan(0);
+      if (cut > 3000) expect(r.doc.flows.length).toBeGreaterThan(0);
+      expect(r.doc.flows.every((f) => f.class === 'nfs-cleartext')).toBe(true);
+    },
+  );
+  it('a corrupt record length is reported with its offset', () => {
+    const r = json(['flows', 'captures/public/suricata-verify/bug-1450-04/tls_DER-incomplete-header.pcap']);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/corrupt at byte 5035/);
+    expect(r.doc.flows).toHaveLength(1);
+  });
+  it('an unsupported format version gives a clean error', () => {
+    const r = cli(['verify-encryption', 'captures/public/libpcap/pcap-invalid-version-1.pcap']);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/pcap-invalid-version-1\.pcap: unsupported at byte \d+/);
+  });
+  it('garbage is not a capture', () => {
+    const file = path.join(tmp, 'garbage.bin');
+    writeFileSync(file, Buffer.from('this is not a packet capture at all, just text'));
+    const r = cli(['verify-encryption', file]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/garbage\.bin: \w+ at byte 0/);
+  });
+});
+
+describe('inputs', () => {
+  it('reads standard input and gzip by magic number', () => {
+    const raw = readFileSync('captures/lab/dtls12-udp2049.pcap');
+    const gz = path.join(tmp, 'dtls.cap');
+    writeFileSync(gz, gzipSync(raw));
+    for (const r of [
+      json(['verify-encryption', '-'], raw),
+      json(['verify-encryption', gz]),
+      json(['verify-encryption', '-'], gzipSync(raw)),
+    ]) {
+      expect(r.code).toBe(0);
+      expect(r.doc.flows.map((f) => [f.class, f.dtls?.version, f.dtls?.cipherSuiteId])).toEqual([
+        ['dtls', 'DTLS 1.2', 0xc030],
+      ]);
+    }
+  });
+  it('flows lists every flow with counters matching tshark', () => {
+    const r = json(['flows', 'captures/lab/nfs3-cleartext.pcap']);
+    expect(r.code).toBe(0);
+    expect(r.doc.flows).toHaveLength(16);
+    expect(r.doc.flows[3]).toMatchObject({
+      transport: 'tcp',
+      client: { ip: '198.51.100.10', port: 743 },
+      server: { ip: '198.51.100.20', port: 2049 },
+      packets: { total: 16 },
+      bytes: { total: 2884 },
+    });
+  });
+  it('never prints payload: no AUTH_SYS machine name or file name in the output', () => {
+    const r = cli(['verify-encryption', 'captures/lab/nfs4-cleartext.pcap', '--format', 'json']);
+    // The capture holds the AUTH_SYS machine name, file names and file data: none of them may be printed.
+    expect(r.stdout).toContain('CLEARTEXT-NFS');
+    expect(r.stdout).not.toMatch(/libnfs|localdomain|hello|uploads|\.txt|caplab write payload/);
+  });
+});
