@@ -20,6 +20,10 @@ import { checkVerdicts, readResultDocument, type VerdictCheck } from './verdicts
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '..', '..');
 const NODE = process.execPath;
+const WIRESEAL = 'wireseal verify-encryption';
+const CAT = 'cat > /dev/null';
+const NDPI = 'ndpiReader -v 0';
+const TSHARK_Y = "tshark -Y 'tls.handshake.type==2'";
 
 interface Options {
   runs: number;
@@ -61,43 +65,53 @@ export interface Measurement {
   exitCodes: number[];
 }
 
-async function measure(
-  tool: string,
-  cmd: string,
-  args: string[],
-  cap: GenerateResult,
-  mainBytes: number,
-  runs: number,
-  okCodes: readonly number[],
-  stdoutPath?: string,
-): Promise<Measurement> {
-  const all: Run[] = [];
+interface Spec {
+  tool: string;
+  cmd: string;
+  args: string[];
+  cap: GenerateResult;
+  okCodes: readonly number[];
+  stdoutPath?: string;
+}
+
+/**
+ * Runs every spec `runs` times, interleaved (run 1 of each tool, then run 2 of each...), so a load change on a
+ * shared machine hits all tools alike and the ratios stay fair.
+ */
+async function measureAll(specs: readonly Spec[], mainBytes: number, runs: number): Promise<Measurement[]> {
+  const all: Run[][] = specs.map(() => []);
   for (let i = 0; i < runs; i++) {
-    const r = await runMeasured(cmd, args, stdoutPath);
-    if (!okCodes.includes(r.exitCode)) {
-      throw new Error(`${tool} exited ${r.exitCode}: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+    for (const [k, sp] of specs.entries()) {
+      const r = await runMeasured(sp.cmd, sp.args, sp.stdoutPath);
+      if (!sp.okCodes.includes(r.exitCode)) {
+        throw new Error(`${sp.tool} exited ${r.exitCode}: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+      }
+      all[k]!.push(r);
+      process.stderr.write(
+        `  run ${i + 1}/${runs} ${sp.tool} on ${basename(sp.cap.path)}: ${(r.wallMs / 1000).toFixed(2)} s\n`,
+      );
     }
-    all.push(r);
   }
-  const wallMs = median(all.map((r) => r.wallMs));
-  const rss = all.map((r) => r.peakRss).filter((v): v is number => v !== null);
-  const m: Measurement = {
-    tool,
-    command: [cmd === NODE ? 'node' : cmd, ...args].join(' '),
-    file: basename(cap.path),
-    fileBytes: cap.bytes,
-    packets: cap.packets,
-    runs,
-    wallMs,
-    wallMsAll: all.map((r) => Math.round(r.wallMs)),
-    peakRss: rss.length > 0 ? Math.max(...rss) : null,
-    mbPerSec: cap.bytes / 1e6 / (wallMs / 1000),
-    packetsPerSec: cap.packets / (wallMs / 1000),
-    projectedMainMs: (wallMs * mainBytes) / cap.bytes,
-    exitCodes: all.map((r) => r.exitCode),
-  };
-  process.stderr.write(`  ${tool} on ${m.file}: ${(wallMs / 1000).toFixed(2)} s\n`);
-  return m;
+  return specs.map((sp, k) => {
+    const rs = all[k]!;
+    const wallMs = median(rs.map((r) => r.wallMs));
+    const rss = rs.map((r) => r.peakRss).filter((v): v is number => v !== null);
+    return {
+      tool: sp.tool,
+      command: [sp.cmd === NODE ? 'node' : sp.cmd, ...sp.args].join(' '),
+      file: basename(sp.cap.path),
+      fileBytes: sp.cap.bytes,
+      packets: sp.cap.packets,
+      runs,
+      wallMs,
+      wallMsAll: rs.map((r) => Math.round(r.wallMs)),
+      peakRss: rss.length > 0 ? Math.max(...rss) : null,
+      mbPerSec: sp.cap.bytes / 1e6 / (wallMs / 1000),
+      packetsPerSec: sp.cap.packets / (wallMs / 1000),
+      projectedMainMs: (wallMs * mainBytes) / sp.cap.bytes,
+      exitCodes: rs.map((r) => r.exitCode),
+    };
+  });
 }
 
 function fmtTable(rows: Measurement[], ndpi: Measurement | undefined, tsharkY: Measurement | undefined): string {
@@ -153,86 +167,60 @@ async function main(): Promise<number> {
   const outFor = (cap: GenerateResult): string => join(o.dir, `verify-${basename(cap.path)}.json`);
   log(`timing (${o.runs} runs each, median; peak RSS via ${hasGnuTime ? '/usr/bin/time' : '/proc VmHWM polling'})...`);
 
-  const rows: Measurement[] = [];
-  const wireseal = await measure(
-    'wireseal verify-encryption',
-    NODE,
-    wiresealArgs(big.path),
-    big,
-    mainBytes,
-    o.runs,
-    [0, 1],
-    outFor(big),
-  );
-  rows.push(wireseal);
-  rows.push(
-    await measure(
-      'wireseal verify-encryption',
-      NODE,
-      wiresealArgs(medium.path),
-      medium,
-      mainBytes,
-      o.runs,
-      [0, 1],
-      outFor(medium),
-    ),
-  );
+  const specs: Spec[] = [
+    { tool: WIRESEAL, cmd: NODE, args: wiresealArgs(big.path), cap: big, okCodes: [0, 1], stdoutPath: outFor(big) },
+    {
+      tool: WIRESEAL,
+      cmd: NODE,
+      args: wiresealArgs(medium.path),
+      cap: medium,
+      okCodes: [0, 1],
+      stdoutPath: outFor(medium),
+    },
+  ];
   for (const stage of STAGES) {
-    rows.push(
-      await measure(
-        `wireseal stage: ${stage}`,
-        NODE,
-        [join(HERE, 'stages.js'), stage, big.path],
-        big,
-        mainBytes,
-        o.runs,
-        [0],
-      ),
-    );
+    specs.push({
+      tool: `wireseal stage: ${stage}`,
+      cmd: NODE,
+      args: [join(HERE, 'stages.js'), stage, big.path],
+      cap: big,
+      okCodes: [0],
+    });
   }
-  let ndpi: Measurement | undefined;
-  let tsharkY: Measurement | undefined;
   if (o.reference) {
-    rows.push(await measure('cat > /dev/null', 'cat', [big.path], big, mainBytes, o.runs, [0]));
+    specs.push({ tool: CAT, cmd: 'cat', args: [big.path], cap: big, okCodes: [0] });
     if (hasCommand('ndpiReader', ['-h'])) {
-      ndpi = await measure('ndpiReader -v 0', 'ndpiReader', ['-i', big.path, '-v', '0'], big, mainBytes, o.runs, [0]);
-      rows.push(ndpi);
+      specs.push({ tool: NDPI, cmd: 'ndpiReader', args: ['-i', big.path, '-v', '0'], cap: big, okCodes: [0] });
     } else log('  ndpiReader not installed (Debian package libndpi-bin): skipped');
     if (hasCommand('tshark', ['-v'])) {
-      rows.push(
-        await measure(
-          'tshark -q -z conv,tcp',
-          'tshark',
-          ['-n', '-r', medium.path, '-q', '-z', 'conv,tcp'],
-          medium,
-          mainBytes,
-          o.runs,
-          [0],
-        ),
-      );
-      tsharkY = await measure(
-        "tshark -Y 'tls.handshake.type==2'",
-        'tshark',
-        ['-n', '-r', medium.path, '-Y', 'tls.handshake.type==2', '-T', 'fields', '-e', 'tls.handshake.ciphersuite'],
-        medium,
-        mainBytes,
-        o.runs,
-        [0],
-      );
-      rows.push(tsharkY);
+      specs.push({
+        tool: 'tshark -q -z conv,tcp',
+        cmd: 'tshark',
+        args: ['-n', '-r', medium.path, '-q', '-z', 'conv,tcp'],
+        cap: medium,
+        okCodes: [0],
+      });
+      const fields = ['-T', 'fields', '-e', 'tls.handshake.ciphersuite'];
+      specs.push({
+        tool: TSHARK_Y,
+        cmd: 'tshark',
+        args: ['-n', '-r', medium.path, '-Y', 'tls.handshake.type==2', ...fields],
+        cap: medium,
+        okCodes: [0],
+      });
     } else log('  tshark not installed: skipped');
-    rows.push(
-      await measure(
-        'pcap-parser (count only)',
-        NODE,
-        [join(HERE, 'pcap-parser-count.js'), big.path],
-        big,
-        mainBytes,
-        o.runs,
-        [0],
-      ),
-    );
+    specs.push({
+      tool: 'pcap-parser (count only)',
+      cmd: NODE,
+      args: [join(HERE, 'pcap-parser-count.js'), big.path],
+      cap: big,
+      okCodes: [0],
+    });
   }
+  const rows = await measureAll(specs, mainBytes, o.runs);
+  const wireseal = rows[0]!;
+  const ndpi = rows.find((m) => m.tool === NDPI);
+  const tsharkY = rows.find((m) => m.tool === TSHARK_Y);
 
   process.stdout.write(`\n${fmtTable(rows, ndpi, tsharkY)}\n\n`);
   process.stdout.write(
