@@ -52,7 +52,6 @@ describe('fresh lab captures', () => {
 
 describe('fresh host inventory cross-referenced with the mixed capture (issue 4)', () => {
   it('/mnt/efs is tls-verified, /mnt/efs-direct is BYPASS on its cleartext flows, exit 1', async () => {
-    // Waits for src/verify's crossReference (issue 4: "Cross-reference mounts"); fails until it lands.
     const run = await runWireseal([
       'verify-encryption',
       '--format',
@@ -64,6 +63,7 @@ describe('fresh host inventory cross-referenced with the mixed capture (issue 4)
     const mounts = new Map((run.doc.mounts ?? []).map((m) => [m.mountPoint, m]));
     expect(mounts.get('/mnt/efs')?.verdict).toBe('tls-verified');
     expect(mounts.get('/mnt/efs')?.localPort).toBe(20049);
+    expect(mounts.get('/mnt/efs')?.tunnelTarget).toBe('198.51.100.21:2049');
     expect(mounts.get('/mnt/efs-direct')?.verdict).toBe('direct-cleartext');
 
     const bypass = run.doc.findings.filter((f) => f.code === 'BYPASS');
@@ -71,7 +71,7 @@ describe('fresh host inventory cross-referenced with the mixed capture (issue 4)
     // The flows named are exactly the fresh run's cleartext NFS flows to the server, bypassing the tunnel.
     const direct = lab.rows
       .filter((r) => r.file === MIXED && r.role === 'nfs-server-direct')
-      .map((r) => `${MIXED}#${r.streamId}`);
+      .map((r) => `${MIXED}#${r.transport}.${r.streamId}`);
     expect(direct).toHaveLength(4);
     expect((bypass[0].flows ?? []).map((f) => f.slice(f.lastIndexOf('/') + 1)).sort()).toEqual(direct.sort());
     expect(run.code).toBe(1);
