@@ -49,6 +49,9 @@ export class HelloState {
   clientHelloDir: Dir | null = null;
   serverHelloDir: Dir | null = null;
   helloRetryRequest = false;
+  /** The first HelloRetryRequest: RFC 8446 4.1.4 binds the later ServerHello to its version and cipher suite. */
+  retryRequest: ServerHello | null = null;
+  retryRequestDir: Dir | null = null;
   malformedHandshake = false;
   readonly alerts: AlertEntry[] = [];
   alertsDropped = 0;
@@ -85,6 +88,10 @@ export class HelloState {
   onServerHello(sh: ServerHello, dir: Dir, frame: number): boolean {
     if (sh.helloRetryRequest) {
       this.helloRetryRequest = true;
+      if (this.retryRequest === null) {
+        this.retryRequest = sh;
+        this.retryRequestDir = dir;
+      }
       this.evidence.add(frame, dir, `HelloRetryRequest (${cipherSuiteLabel(sh.cipherSuite)})`);
       return false;
     }
@@ -121,7 +128,8 @@ export class HelloState {
   }
 
   summary(records: RecordCounts, recordVersion: number | null, valid: boolean): TlsSummary {
-    const sh = this.serverHello;
+    // Without the ServerHello, a HelloRetryRequest still fixes version and suite (RFC 8446 4.1.4).
+    const sh = this.serverHello ?? this.retryRequest;
     const ch = this.clientHello;
     const out: TlsSummary = {
       version: NOT_CAPTURED,
@@ -146,6 +154,7 @@ export class HelloState {
       out.grade = g.grade;
       out.gradeReasons = g.reasons;
       out.handshake = this.resumed() ? 'resumed' : 'full';
+      if (sh === this.retryRequest) out.gradeReasons.push('version and suite from the HelloRetryRequest');
     } else if (ch !== null) {
       out.version = NONE;
       out.cipherSuite = NONE;

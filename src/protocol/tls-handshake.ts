@@ -54,6 +54,8 @@ export interface ServerHello {
   helloRetryRequest: boolean;
   keyShareGroup: number | null;
   hasPreSharedKey: boolean;
+  /** ALPN protocol the server selected (TLS <= 1.2; encrypted in TLS 1.3). */
+  alpn?: string;
   extensionTypes: number[];
 }
 
@@ -263,10 +265,12 @@ export function parseServerHello(buf: Uint8Array, off: number, len: number): Par
   let hrr = true;
   for (let i = 0; i < 32; i++) if (buf[r.pos + i] !== HRR_RANDOM[i]) hrr = false;
   r.pos += 32;
-  const sessionId = copySessionId(r);
+  // TLS 1.3 drafts before 22 had no legacy_session_id_echo and no compression method.
+  const draftLayout = legacyVersion >> 8 === 0x7f && (legacyVersion & 0xff) < 22;
+  const sessionId = draftLayout ? new Uint8Array(0) : copySessionId(r);
   if (sessionId === null) return { ok: false, error: 'ServerHello session id length invalid' };
   const cipherSuite = r.u16();
-  const compression = r.u8();
+  const compression = draftLayout ? 0 : r.u8();
   if (r.bad) return { ok: false, error: 'ServerHello truncated' };
   const hello: ServerHello = {
     legacyVersion,
@@ -291,6 +295,10 @@ export function parseServerHello(buf: Uint8Array, off: number, len: number): Par
       hello.keyShareGroup = g;
     } else if (type === EXT_PRE_SHARED_KEY) {
       hello.hasPreSharedKey = true;
+    } else if (type === EXT_ALPN) {
+      const list = parseAlpn(x, end);
+      if (list === undefined || list.length !== 1) return 'ALPN selection invalid';
+      hello.alpn = list[0]!;
     }
     return null;
   });

@@ -202,4 +202,27 @@ describe('TlsAnalyzer', () => {
     expect(s.grade).toBe('insecure');
     expect(s.gradeReasons).toEqual(['SSL 3.0 is below TLS 1.2', 'RC4 cipher (RFC 7465)']);
   });
+
+  it('HelloRetryRequest whose ServerHello was lost still gives version and suite (RFC 8446 4.1.4)', () => {
+    const a = new TlsAnalyzer(new EvidenceLog());
+    feed(a, 0, bytes(CH13), 1);
+    feed(a, 1, bytes(record(22, hsMsg(2, serverHelloBody({ hrr: true, selected: 0x0304, suite: 0x1302 })))), 2);
+    a.onGap(1, 1368, 3);
+    const s = a.summary();
+    expect(s.version).toBe('TLS 1.3');
+    expect(s.cipherSuiteId).toBe(0x1302);
+    expect(s.helloRetryRequest).toBe(true);
+    expect(s.gradeReasons).toContain('version and suite from the HelloRetryRequest');
+  });
+
+  it('TLS 1.3 draft 16 ServerHello layout (no session id, no compression)', () => {
+    const a = new TlsAnalyzer(new EvidenceLog());
+    feed(a, 0, bytes(record(22, hsMsg(1, clientHelloBody({ versions: [0x7f10] })), 0x0301)), 1);
+    const sh = [0x7f, 0x10, ...new Array(32).fill(4), 0x13, 0x03, 0, 0];
+    feed(a, 1, bytes(record(22, hsMsg(2, sh), 0x0301)), 2);
+    const s = a.summary();
+    expect(s.version).toBe('TLS 1.3 (draft 16)');
+    expect(s.cipherSuite).toBe('TLS_CHACHA20_POLY1305_SHA256');
+    expect(s.grade).toBe('weak');
+  });
 });
