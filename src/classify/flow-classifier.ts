@@ -82,6 +82,17 @@ export class FlowClassifier {
     }
   }
 
+  /** The direction the handshake or the RPC calls say is the client's, null when the bytes do not tell. */
+  get clientDir(): Dir | null {
+    if (this.tls !== null && this.tls.clientDir !== null) return this.tls.clientDir;
+    if (this.dtls !== null) {
+      const h = this.dtls.hello;
+      if (h.clientHelloDir !== null) return h.clientHelloDir;
+      if (h.serverHelloDir !== null) return h.serverHelloDir === 0 ? 1 : 0;
+    }
+    return null;
+  }
+
   tcpData(dir: Dir, data: Uint8Array, offset: number, length: number, frame: number): void {
     this.started = true;
     if (this.detected === 'opaque') return;

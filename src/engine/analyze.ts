@@ -22,6 +22,16 @@ export interface AnalyzeOptions {
   maxHeldBytes?: number;
   /** Flow results kept at most (default 1,000,000); beyond it results are counted only. */
   maxResults?: number;
+  /** Analyze only the flows whose 5-tuple hash falls in this shard (parallel workers; see parallel.ts). */
+  shard?: { index: number; count: number };
+}
+
+/** Symmetric hash of a packet's 5-tuple: both directions of a flow land in the same shard. */
+export function shardOf(p: DecodedPacket, count: number): number {
+  let h = (p.src0 ^ p.dst0) + (p.src1 ^ p.dst1) + (p.src2 ^ p.dst2) + (p.src3 ^ p.dst3);
+  h = Math.imul(h ^ (p.srcPort ^ p.dstPort) ^ (p.protocol << 16), 0x9e3779b1);
+  h ^= h >>> 15;
+  return (h >>> 0) % count;
 }
 
 export interface CaptureAnalysisResult {
@@ -65,6 +75,8 @@ export class CaptureAnalysis {
       if (st !== 'fragment-pending') this.decodeErrors[st] = (this.decodeErrors[st] ?? 0) + 1;
       return;
     }
+    const shard = this.opts.shard;
+    if (shard !== undefined && shardOf(p, shard.count) !== shard.index) return;
     this.table.packet(p, rec.frame, rec.tsSec, rec.tsNsec, rec.origLen, rec.interfaceId);
   };
 
@@ -120,6 +132,15 @@ export class CaptureAnalysis {
   }
 
   private toResult(f: Flow): FlowResult {
+    // Without a SYN, the side that sent the ClientHello (or the RPC call) is the client, whatever the ports say.
+    const cd = f.classifier?.clientDir ?? null;
+    if (f.orientation !== 'syn' && cd === 1) {
+      f.clientIsA = !f.clientIsA;
+      f.orientation = 'content';
+      for (const e of f.classifier!.evidence.items) {
+        if (e.dir !== undefined) e.dir = e.dir === 'to-server' ? 'to-client' : 'to-server';
+      }
+    }
     const a = { ip: addrToString(f.ipVersion, f.a0, f.a1, f.a2, f.a3), port: f.aPort };
     const b = { ip: addrToString(f.ipVersion, f.b0, f.b1, f.b2, f.b3), port: f.bPort };
     const c = f.clientIsA;
