@@ -96,7 +96,8 @@ describe('live capture through cap', () => {
     const code = await exited;
     const doc: ResultDocument = parseResult({ code, stdout, stderr }, args);
     const onWire = doc.flows.map((f) => `${f.server.ip}:${f.server.port} ${f.class} ${f.verdict}`).sort();
-    expect(onWire).toEqual([`${NFS_SERVER}:2049 nfs-cleartext cleartext`, `${TLS_SERVER}:2049 tls encrypted`]);
+    const context = `capture ${JSON.stringify(doc.captures)}; traffic done at ${trafficDone}s; stderr: ${stderr}`;
+    expect(onWire, context).toEqual([`${NFS_SERVER}:2049 nfs-cleartext cleartext`, `${TLS_SERVER}:2049 tls encrypted`]);
 
     const byServer = (ip: string): FlowResult => doc.flows.find((f) => f.server.ip === ip)!;
     const clear = byServer(NFS_SERVER);
