@@ -1,7 +1,8 @@
 /** Shared by the capture commands: parse the common options and run the pipeline over files or a live interface. */
 import type { Command } from 'commander';
 import { openLive } from '../capture/live.js';
-import { analyzeCaptureFile, CaptureAnalysis, type CaptureAnalysisResult } from '../engine/analyze.js';
+import { CaptureAnalysis, type CaptureAnalysisResult } from '../engine/analyze.js';
+import { analyzeCaptureFileParallel, workersFor } from '../engine/parallel.js';
 import { DEFAULT_PORT_SPEC, PortSet } from '../flow/ports.js';
 import type { CaptureResult, FlowResult } from '../report/schema.js';
 import { UsageError } from './main.js';
@@ -14,6 +15,7 @@ export interface CaptureCliOptions {
   duration?: string;
   count?: string;
   maxFlows?: string;
+  workers?: string;
   all?: boolean;
 }
 
@@ -26,6 +28,10 @@ export function addCaptureOptions(cmd: Command): Command {
     .option('--duration <seconds>', 'stop live capture after this many seconds')
     .option('--count <packets>', 'stop live capture after this many packets')
     .option('--max-flows <n>', 'live flows held at most (older ones are finalised)', '131072')
+    .option(
+      '--workers <n>',
+      'threads per capture file (default: 2 on large files when 2 cores are free; 1 = single-threaded)',
+    )
     .option('--all', 'list every flow, not only the NFS, RPC, TLS and DTLS ones');
 }
 
@@ -56,6 +62,7 @@ export async function runCaptures(files: string[], o: CaptureCliOptions): Promis
   const maxFlows = positiveInt('--max-flows', o.maxFlows);
   const duration = positiveInt('--duration', o.duration);
   const count = positiveInt('--count', o.count);
+  const workers = positiveInt('--workers', o.workers);
   if (o.interface === undefined && files.length === 0)
     throw new UsageError('give capture files (or - for stdin), or --interface');
   if (o.interface !== undefined && files.length > 0)
@@ -85,7 +92,7 @@ export async function runCaptures(files: string[], o: CaptureCliOptions): Promis
       process.off('SIGTERM', stop);
     }
   } else {
-    for (const f of files) results.push(await analyzeCaptureFile(f, opts));
+    for (const f of files) results.push(await analyzeCaptureFileParallel(f, opts, workersFor(f, workers)));
   }
   const warnings: string[] = [];
   let inputDamaged = false;

@@ -153,3 +153,23 @@ describe('inputs', () => {
     expect(r.stdout).not.toMatch(/libnfs|localdomain|hello|uploads|\.txt|caplab write payload/);
   });
 });
+
+describe('parallel analysis', () => {
+  it('two workers give the same document as one', () => {
+    const files = [
+      'captures/public/pcapplusplus/tls2.pcap',
+      'captures/lab/nfs4-mixed-tunnel-and-bypass.pcapng',
+      'captures/public/pcapplusplus/ip4_fragments.pcap',
+      'captures/public/zeek/nfs_write.pcap',
+    ];
+    const docs = ['1', '2', '3'].map((w) => {
+      const r = json(['verify-encryption', ...files, '--workers', w]);
+      expect(r.code).toBe(1);
+      const { generatedAt: _, ...rest } = r.doc;
+      return rest;
+    });
+    expect(docs[0]!.flows.length).toBeGreaterThan(340);
+    expect(docs[1]).toEqual(docs[0]);
+    expect(docs[2]).toEqual(docs[0]);
+  });
+});
