@@ -71,12 +71,12 @@ export class FlowClassifier {
       case 'opaque':
         return true;
       case 'tls':
-        return this.tls !== null && this.tls.finished;
+        return this.tls?.finished === true;
       case 'dtls':
-        return this.dtls !== null && this.dtls.finished;
+        return this.dtls?.finished === true;
       case 'rpc':
         if (this.tls !== null) return this.tlsDir0 && this.tlsDir1 && this.tls.finished;
-        return this.rpc !== null && this.rpc.finished;
+        return this.rpc?.finished === true;
       default:
         return false;
     }
