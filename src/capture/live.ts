@@ -7,6 +7,7 @@
  * null) nor the capture timestamp or original length of a packet (the timestamp is the wall clock when the
  * packet reaches JavaScript; origLen is the captured length).
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { newPacketRecord } from './chunked.js';
 import { CaptureError, type CaptureSummary, type PacketHandler } from './types.js';
@@ -105,6 +106,7 @@ export async function openLive(opts: LiveOptions): Promise<CaptureSummary> {
     return summary;
   }
   cap.setMinBytes?.(0);
+  const rxDropped0 = rxDropped(opts.device);
   const linkType = capLinkType(linkName);
   summary.interfaces.push({ id: 0, name: opts.device, linkType, snaplen: 65535, tsresol: 9 });
   const rec = newPacketRecord();
@@ -119,6 +121,9 @@ export async function openLive(opts: LiveOptions): Promise<CaptureSummary> {
       if (timer !== undefined) clearTimeout(timer);
       opts.signal?.removeEventListener('abort', finish);
       readStats(cap, summary);
+      const rxDropped1 = rxDropped(opts.device);
+      if (summary.ifDrops === null && rxDropped0 !== null && rxDropped1 !== null)
+        summary.ifDrops = rxDropped1 - rxDropped0;
       cap.close();
       resolve(summary);
     };
@@ -154,5 +159,24 @@ function readStats(cap: CapHandle, summary: CaptureSummary): void {
     summary.ifDrops = typeof s.ps_ifdrop === 'number' ? s.ps_ifdrop : null;
   } catch {
     // Statistics are optional; leave them unknown.
+  }
+}
+
+/**
+ * Packets the interface dropped (Linux /sys/class/net/IF/statistics/rx_dropped, summed over every interface for
+ * `any`), read before and after capturing: the `cap` binding does not expose pcap_stats, so this is the drop count
+ * we can honestly report. Null where the counters are not readable.
+ */
+function rxDropped(device: string): number | null {
+  try {
+    const names = device === 'any' ? readdirSync('/sys/class/net') : [device];
+    let total = 0;
+    for (const n of names) {
+      if (n.includes('/') || n.startsWith('.')) return null;
+      total += Number(readFileSync(`/sys/class/net/${n}/statistics/rx_dropped`, 'utf8').trim());
+    }
+    return Number.isFinite(total) ? total : null;
+  } catch {
+    return null;
   }
 }

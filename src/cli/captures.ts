@@ -106,6 +106,12 @@ export async function runCaptures(files: string[], o: CaptureCliOptions): Promis
     if (unknownLink) warnings.push(`${c.file}: ${unknownLink} packets of an unsupported link type were skipped`);
     if (c.flowsEvicted > 0) warnings.push(`${c.file}: ${c.flowsEvicted} flows finalised early (--max-flows reached)`);
     if (c.kernelDrops) warnings.push(`${c.file}: the kernel dropped ${c.kernelDrops} packets`);
+    if (c.interfaceDrops) warnings.push(`${c.file}: the interface dropped ${c.interfaceDrops} packets while capturing`);
+    if (c.format === 'live' && c.kernelDrops == null) {
+      warnings.push(
+        `${c.file}: libpcap drop counts are not available through this binding; interface drops: ${c.interfaceDrops ?? 'unknown'}`,
+      );
+    }
   }
   const all = results.flatMap((r) => r.flows);
   const flows = o.all ? all : all.filter((f) => f.class !== 'none');

@@ -113,6 +113,7 @@ export class CaptureAnalysis {
     };
     if (this.resultsDropped > 0) this.decodeErrors['flow-results-dropped'] = this.resultsDropped;
     if (summary.kernelDrops !== undefined) capture.kernelDrops = summary.kernelDrops;
+    if (summary.ifDrops !== undefined) capture.interfaceDrops = summary.ifDrops;
     if (summary.error) {
       capture.error = { kind: summary.error.kind, offset: summary.error.offset, message: summary.error.message };
     }

@@ -137,6 +137,8 @@ export interface CaptureResult {
   decodeErrors: Record<string, number>;
   error?: { kind: string; offset: number; message: string };
   kernelDrops?: number | null;
+  /** Live: packets the interface(s) dropped while capturing (rx_dropped delta), null when unknown. */
+  interfaceDrops?: number | null;
   flowsEvicted: number;
   flowsTotal: number;
 }
