@@ -17,7 +17,7 @@ const NS = 'wslive-cli';
 const IFACE = 'wsl-c';
 const NFS_SERVER = '192.0.2.20';
 const TLS_SERVER = '192.0.2.21';
-const DURATION_S = 8;
+const DURATION_S = 10;
 
 let state = '';
 let wireseal: ChildProcess | undefined;
@@ -28,10 +28,18 @@ async function inClient(...cmd: string[]): Promise<void> {
   if (r.code !== 0) throw new Error(`${cmd.join(' ')} exited ${r.code}: ${r.stderr}`);
 }
 
-/** Packet sockets open in the client namespace (libpcap opens one when wireseal starts listening). */
-async function packetSockets(): Promise<number> {
+/**
+ * Packet sockets in the client namespace that are bound to an interface and running (/proc/net/packet columns
+ * Iface != 0, R = 1): libpcap has one once wireseal's capture is live.
+ */
+async function boundPacketSockets(): Promise<number> {
   const r = await runProcess('ip', ['netns', 'exec', NS, 'cat', '/proc/net/packet'], process.env, 10_000);
-  return Math.max(0, r.stdout.trim().split('\n').length - 1);
+  return r.stdout
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((line) => line.trim().split(/\s+/))
+    .filter((c) => c.length > 5 && c[4] !== '0' && c[5] === '1').length;
 }
 
 async function until(what: string, cond: () => Promise<boolean>, ms: number): Promise<void> {
@@ -69,7 +77,7 @@ describe('live capture through cap', () => {
       '--format',
       'json',
     ];
-    const before = await packetSockets();
+    const before = await boundPacketSockets();
     const child = spawn('ip', ['netns', 'exec', NS, process.execPath, WIRESEAL, ...args], {
       cwd: REPO,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -87,7 +95,8 @@ describe('live capture through cap', () => {
     const started = Date.now();
 
     // Traffic only once libpcap listens, so every flow is seen from its SYN.
-    await until('wireseal to open its capture', async () => (await packetSockets()) > before, 10_000);
+    await until('wireseal to open its capture', async () => (await boundPacketSockets()) > before, 15_000);
+    await new Promise((r) => setTimeout(r, 500)); // the BPF filter is attached just after the socket is bound
     await inClient('nfs-ls', `nfs://${NFS_SERVER}/export?version=4`);
     await inClient('nfs-cp', `nfs://127.0.0.1/export/data/blob-16k.txt?version=4&nfsport=20049`, join(state, 'dl'));
     const trafficDone = (Date.now() - started) / 1000;
