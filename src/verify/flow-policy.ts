@@ -24,6 +24,16 @@ function describe(f: FlowResult): string {
   return `${f.transport} ${f.client.ip}:${f.client.port} -> ${f.server.ip}:${f.server.port}`;
 }
 
+/** What a cleartext flow exposed, for triage: payload volume and the operations (never their arguments). */
+function leaked(f: FlowResult): string {
+  const ops = Object.entries(f.rpc?.operations ?? {}).sort((a, b) => b[1] - a[1]);
+  const data = ops.filter(([name]) => /^(READ|WRITE|READDIR|READDIRPLUS|READLINK|GETXATTR|LISTXATTRS)$/.test(name));
+  const shown = ops.slice(0, 6).map(([n, c]) => `${n}x${c}`);
+  const more = ops.length > 6 ? ` +${ops.length - 6} more` : '';
+  const exposure = data.length > 0 ? 'file data or names readable' : 'metadata and file handles readable';
+  return `${f.payload.total} payload bytes, ${exposure} (${shown.join(', ')}${more})`;
+}
+
 /** TLS version number from "TLS 1.2" etc.; null when not a final TLS/DTLS version. */
 function tlsMinor(version: string): number | null {
   const m = /^(?:TLS|DTLS) 1\.(\d)$/.exec(version);
@@ -41,11 +51,10 @@ export function flowFindings(flows: FlowResult[], policy: FlowPolicy): Finding[]
     if (!f.nfsRelevant) continue;
     const ref = [flowRef(f)];
     if (f.class === 'nfs-cleartext' && !f.loopback) {
-      const ops = f.rpc ? Object.keys(f.rpc.operations).length : 0;
       out.push({
         code: 'CLEARTEXT-NFS',
         severity: 'high',
-        message: `${f.rpc?.nfsVersion ?? 'NFS'} in the clear on the wire: ${describe(f)} (${ops} operation kinds seen)`,
+        message: `${f.rpc?.nfsVersion ?? 'NFS'} in the clear on the wire: ${describe(f)}; ${leaked(f)}`,
         flows: ref,
       });
       continue;
