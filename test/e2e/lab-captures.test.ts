@@ -89,7 +89,9 @@ describe('lab verdicts', () => {
   });
   it('the loopback leg into a tunnel port is tunnel-local, not a finding', async () => {
     const flows = await analyze('loopback-20049-cleartext.pcap');
-    expect(flows.map((f) => [f.class, f.loopback, f.server.port])).toEqual(Array(4).fill(['tunnel-local', true, 20049]));
+    expect(flows.map((f) => [f.class, f.loopback, f.server.port])).toEqual(
+      Array(4).fill(['tunnel-local', true, 20049]),
+    );
     expect(flowFindings(flows, policy)).toEqual([]);
   });
   it('a flow whose SYN was not captured still has the NFS server as its server', async () => {
