@@ -5,6 +5,7 @@ import { CaptureAnalysis, type CaptureAnalysisResult } from '../engine/analyze.j
 import { analyzeCaptureFileParallel, workersFor } from '../engine/parallel.js';
 import { DEFAULT_PORT_SPEC, PortSet } from '../flow/ports.js';
 import type { CaptureResult, FlowResult } from '../report/schema.js';
+import { FORMATS, isFormat } from '../report/write.js';
 import { UsageError } from './main.js';
 
 export interface CaptureCliOptions {
@@ -21,7 +22,7 @@ export interface CaptureCliOptions {
 
 export function addCaptureOptions(cmd: Command): Command {
   return cmd
-    .option('--format <fmt>', 'output format: table or json', 'table')
+    .option('--format <fmt>', 'output format: table, json, junit or sarif', 'table')
     .option('--ports <spec>', 'NFS port set (ports and ranges)', DEFAULT_PORT_SPEC)
     .option('-i, --interface <name>', 'capture live on this interface (any for all) instead of reading files')
     .option('--filter <bpf>', 'BPF filter for live capture')
@@ -51,8 +52,7 @@ export interface CapturesRun {
 }
 
 export async function runCaptures(files: string[], o: CaptureCliOptions): Promise<CapturesRun> {
-  if (o.format !== 'table' && o.format !== 'json')
-    throw new UsageError(`--format must be table or json, got "${o.format}"`);
+  if (!isFormat(o.format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got "${o.format}"`);
   let ports: PortSet;
   try {
     ports = new PortSet(o.ports);

@@ -1,8 +1,7 @@
 /** `wireseal flows <capture...>`: the flow table of one or more captures, without verdicts. */
 import type { Command } from 'commander';
 import { buildDocument } from '../report/document.js';
-import { writeJson } from '../report/json.js';
-import { writeTable } from '../report/table.js';
+import { type Format, writeDocument } from '../report/write.js';
 import { addCaptureOptions, type CaptureCliOptions, runCaptures } from './captures.js';
 import { EXIT } from './exit-codes.js';
 import type { Done } from './registry.js';
@@ -24,8 +23,7 @@ export function registerFlows(program: Command, done: Done): void {
       warnings: run.warnings,
       exitCode,
     });
-    if (o.format === 'json') writeJson(doc, process.stdout);
-    else writeTable(doc, process.stdout, { verdicts: false });
+    writeDocument(doc, o.format as Format, process.stdout, false);
     done(exitCode);
   });
 }

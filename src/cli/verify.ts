@@ -2,9 +2,8 @@
 import type { Command } from 'commander';
 import { judgeMounts } from '../host/index.js';
 import { buildDocument } from '../report/document.js';
-import { writeJson } from '../report/json.js';
 import type { Finding, FlowResult, MountResult } from '../report/schema.js';
-import { writeTable } from '../report/table.js';
+import { type Format, writeDocument } from '../report/write.js';
 import { findingsFail, flowFindings } from '../verify/flow-policy.js';
 import { crossReference } from '../verify/index.js';
 import { addCaptureOptions, type CaptureCliOptions, runCaptures } from './captures.js';
@@ -52,8 +51,7 @@ export function registerVerify(program: Command, done: Done): void {
         policy: { ...policy, ports: o.ports },
         exitCode,
       });
-      if (o.format === 'json') writeJson(doc, process.stdout);
-      else writeTable(doc, process.stdout, { verdicts: true });
+      writeDocument(doc, o.format as Format, process.stdout, true);
       done(exitCode);
     });
 }

@@ -1,0 +1,89 @@
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { buildDocument } from '../../../src/report/document.js';
+import type { FlowResult } from '../../../src/report/schema.js';
+import { writeDocument } from '../../../src/report/write.js';
+
+function capture(fn: (out: Writable) => void): string {
+  let s = '';
+  const out = new Writable({
+    write(chunk, _enc, cb) {
+      s += String(chunk);
+      cb();
+    },
+  });
+  fn(out);
+  return s;
+}
+
+const flow = (id: number, cls: FlowResult['class'], verdict: FlowResult['verdict']): FlowResult => ({
+  id,
+  capture: 'dir/a.pcap',
+  transport: 'tcp',
+  client: { ip: '10.0.0.1', port: 700 + id },
+  server: { ip: '10.0.0.2', port: 2049 },
+  orientation: 'syn',
+  firstSeen: '',
+  lastSeen: '',
+  firstFrame: id + 1,
+  lastFrame: id + 1,
+  packets: { total: 1, toServer: 1, toClient: 0 },
+  bytes: { total: 60, toServer: 60, toClient: 0 },
+  payload: { total: 0, toServer: 0, toClient: 0 },
+  gaps: { toServer: 0, toClient: 0 },
+  nfsRelevant: true,
+  loopback: false,
+  class: cls,
+  verdict,
+  verdictReason: 'r<&>',
+  evidence: [],
+});
+
+const doc = buildDocument({
+  command: 'verify-encryption',
+  captures: [],
+  flows: [flow(0, 'nfs-cleartext', 'cleartext'), flow(1, 'tls', 'encrypted')],
+  findings: [
+    { code: 'CLEARTEXT-NFS', severity: 'high', message: 'NFSv4 <in the clear>', flows: ['dir/a.pcap#tcp.0'] },
+    {
+      code: 'MIXED',
+      severity: 'medium',
+      message: 'two mounts',
+      mount: '/mnt/x',
+      sources: [{ file: '/proc/mounts', line: 3 }],
+    },
+  ],
+  warnings: [],
+  exitCode: 1,
+});
+
+describe('writers over the one document', () => {
+  it('JUnit: a test case per flow, failed when a failing finding names it; host findings in their own suite', () => {
+    const xml = capture((o) => writeDocument(doc, 'junit', o, true));
+    expect(xml).toContain('<testsuite name="a.pcap" tests="2" failures="1">');
+    expect(xml).toContain('<failure type="CLEARTEXT-NFS" message="NFSv4 &#60;in the clear&#62;"/>');
+    expect(xml).toContain('<testsuite name="host" tests="1" failures="1">');
+    expect(xml).not.toMatch(/<in the clear>/);
+  });
+  it('SARIF: a result per finding with rule, level and locations', () => {
+    const sarif = JSON.parse(capture((o) => writeDocument(doc, 'sarif', o, true)));
+    expect(sarif.version).toBe('2.1.0');
+    const results = sarif.runs[0].results;
+    expect(results.map((r: { ruleId: string; level: string }) => [r.ruleId, r.level])).toEqual([
+      ['CLEARTEXT-NFS', 'error'],
+      ['MIXED', 'warning'],
+    ]);
+    expect(results[0].locations[0].physicalLocation.artifactLocation.uri).toBe('dir/a.pcap');
+    expect(results[1].locations[0].physicalLocation).toEqual({
+      artifactLocation: { uri: '/proc/mounts' },
+      region: { startLine: 3 },
+    });
+  });
+  it('JSON: the document as is; table: flows, findings and the summary line', () => {
+    expect(JSON.parse(capture((o) => writeDocument(doc, 'json', o, true)))).toEqual(JSON.parse(JSON.stringify(doc)));
+    const table = capture((o) => writeDocument(doc, 'table', o, true));
+    expect(table).toMatch(/nfs-cleartext/);
+    expect(table).toMatch(/CLEARTEXT-NFS/);
+    expect(table).toMatch(/2 flows \(1 cleartext, 1 encrypted\); 2 findings; exit 1/);
+  });
+});
