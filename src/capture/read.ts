@@ -80,29 +80,43 @@ async function readFile(path: string, ctx: ReadContext): Promise<void> {
     throw new CaptureIoError(message(e));
   }
   let gzip = false;
+  // Double buffering: the next read runs on the thread pool while the current chunk is parsed.
+  let cur = Buffer.allocUnsafe(ctx.chunkSize);
+  let spare = Buffer.allocUnsafe(ctx.chunkSize);
+  let pending: Promise<number> | null = readInto(fh, cur);
   try {
-    const buf = Buffer.allocUnsafe(ctx.chunkSize);
     let first = true;
     for (;;) {
-      let n: number;
-      try {
-        n = (await fh.read(buf, 0, buf.length, null)).bytesRead;
-      } catch (e) {
-        throw new CaptureIoError(message(e));
-      }
+      const n = await pending;
+      pending = null;
       if (n === 0) return;
-      const chunk = n === buf.length ? buf : buf.subarray(0, n);
+      const chunk = n === cur.length ? cur : cur.subarray(0, n);
       if (first && isGzip(chunk)) {
         gzip = true;
         break;
       }
       first = false;
+      pending = readInto(fh, spare);
       if (!feed(ctx, chunk)) return;
+      const t = cur;
+      cur = spare;
+      spare = t;
     }
   } finally {
+    // Never close the handle under a read still in flight.
+    if (pending !== null) await pending.catch(() => 0);
     await fh.close().catch(() => undefined);
   }
   if (gzip) await gunzipInto(createReadStream(path, { highWaterMark: ctx.chunkSize }), ctx);
+}
+
+function readInto(fh: FileHandle, buf: Buffer): Promise<number> {
+  return fh.read(buf, 0, buf.length, null).then(
+    (r) => r.bytesRead,
+    (e: unknown) => {
+      throw new CaptureIoError(message(e));
+    },
+  );
 }
 
 async function readStdin(ctx: ReadContext): Promise<void> {
