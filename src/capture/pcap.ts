@@ -31,6 +31,13 @@ export function pcapMagic(buf: Buffer, off = 0): PcapMagic | null {
   return null;
 }
 
+/** uint32 at buf[o] in either byte order, by byte arithmetic (the caller has checked that 4 bytes are there). */
+function u32(b: Buffer, o: number, le: boolean): number {
+  return le
+    ? (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0
+    : ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
+}
+
 export class PcapParser extends ChunkedParser {
   format: CaptureFormat = 'pcap';
   interfaces: CaptureInterface[] = [];
@@ -45,7 +52,7 @@ export class PcapParser extends ChunkedParser {
     if (!this.headerDone) return PCAP_FILE_HEADER;
     const h = this.recHeader;
     if (avail < h) return h;
-    const caplen = this.le ? buf.readUInt32LE(off + 8) : buf.readUInt32BE(off + 8);
+    const caplen = u32(buf, off + 8, this.le);
     if (caplen > MAX_PCAP_CAPLEN) {
       this.fail(this.consumed, 'corrupt', `record caplen ${caplen} exceeds ${MAX_PCAP_CAPLEN}`);
       return -1;
@@ -62,9 +69,9 @@ export class PcapParser extends ChunkedParser {
   protected consume(buf: Buffer, off: number, len: number): boolean {
     if (!this.headerDone) return this.fileHeader(buf, off);
     const le = this.le;
-    const sec = le ? buf.readUInt32LE(off) : buf.readUInt32BE(off);
-    const frac = le ? buf.readUInt32LE(off + 4) : buf.readUInt32BE(off + 4);
-    const origLen = le ? buf.readUInt32LE(off + 12) : buf.readUInt32BE(off + 12);
+    const sec = u32(buf, off, le);
+    const frac = u32(buf, off + 4, le);
+    const origLen = u32(buf, off + 12, le);
     const rec = this.rec;
     const caplen = len - this.recHeader;
     // Fractions of a second beyond one second (seen in damaged files) carry into the seconds.

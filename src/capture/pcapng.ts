@@ -47,7 +47,7 @@ export class PcapngParser extends ChunkedParser {
       this.fail(0, 'unsupported', 'not a pcapng file (first block is not a section header)');
       return -1;
     }
-    const len = this.le ? buf.readUInt32LE(off + 4) : buf.readUInt32BE(off + 4);
+    const len = this.u32(buf, off + 4);
     if (len < 12 || len % 4 !== 0) {
       this.fail(this.consumed + 4, 'corrupt', `block total length ${len} is invalid`);
       return -1;
@@ -60,9 +60,8 @@ export class PcapngParser extends ChunkedParser {
   }
 
   protected consume(buf: Buffer, off: number, len: number): boolean {
-    const le = this.le;
-    const type = le ? buf.readUInt32LE(off) : buf.readUInt32BE(off);
-    const trailer = le ? buf.readUInt32LE(off + len - 4) : buf.readUInt32BE(off + len - 4);
+    const type = this.u32(buf, off);
+    const trailer = this.u32(buf, off + len - 4);
     if (trailer !== len) {
       this.fail(this.consumed + len - 4, 'corrupt', `block trailer length ${trailer} does not match ${len}`);
       return false;
@@ -89,12 +88,15 @@ export class PcapngParser extends ChunkedParser {
     }
   }
 
-  private u16(buf: Buffer, o: number): number {
-    return this.le ? buf.readUInt16LE(o) : buf.readUInt16BE(o);
+  /** Reads in the section's byte order, by byte arithmetic; callers check that the bytes are inside the block. */
+  private u16(b: Buffer, o: number): number {
+    return this.le ? b[o]! | (b[o + 1]! << 8) : (b[o]! << 8) | b[o + 1]!;
   }
 
-  private u32(buf: Buffer, o: number): number {
-    return this.le ? buf.readUInt32LE(o) : buf.readUInt32BE(o);
+  private u32(b: Buffer, o: number): number {
+    return this.le
+      ? (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0
+      : ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
   }
 
   private sectionHeader(buf: Buffer, off: number, len: number): boolean {

@@ -2,6 +2,7 @@
  * IPv6 header and extension-header chain (hop-by-hop, routing, fragment, destination options, AH), capped in
  * length; ESP and no-next-header end decoding. Fragments go to the reassembler. Never throws.
  */
+import { u16be, u32be } from './bytes.js';
 import { FRAG_DROPPED, FRAG_PENDING, type FragmentKey, type FragmentReassembler } from './fragments.js';
 import { decodeTransport } from './transport.js';
 import type { DecodedPacket, DecodeStatus } from './types.js';
@@ -28,15 +29,15 @@ export function decodeIPv6(
   if (end - off < 40) return 'truncated';
   if (buf[off] >>> 4 !== 6) return 'malformed';
   out.ipVersion = 6;
-  out.src0 = buf.readUInt32BE(off + 8);
-  out.src1 = buf.readUInt32BE(off + 12);
-  out.src2 = buf.readUInt32BE(off + 16);
-  out.src3 = buf.readUInt32BE(off + 20);
-  out.dst0 = buf.readUInt32BE(off + 24);
-  out.dst1 = buf.readUInt32BE(off + 28);
-  out.dst2 = buf.readUInt32BE(off + 32);
-  out.dst3 = buf.readUInt32BE(off + 36);
-  let plen = buf.readUInt16BE(off + 4);
+  out.src0 = u32be(buf, off + 8);
+  out.src1 = u32be(buf, off + 12);
+  out.src2 = u32be(buf, off + 16);
+  out.src3 = u32be(buf, off + 20);
+  out.dst0 = u32be(buf, off + 24);
+  out.dst1 = u32be(buf, off + 28);
+  out.dst2 = u32be(buf, off + 32);
+  out.dst3 = u32be(buf, off + 36);
+  let plen = u16be(buf, off + 4);
   // 0 is a jumbogram (hop-by-hop option) or offload; use what the capture holds.
   if (plen === 0) plen = end - off - 40;
   const payload = off + 40;
@@ -105,7 +106,7 @@ function fragment(
   if (wire < 8) return 'malformed';
   if (captured < 8) return 'truncated';
   const nh = buf[o];
-  const offFlags = buf.readUInt16BE(o + 2);
+  const offFlags = u16be(buf, o + 2);
   const fragOff = offFlags & 0xfff8;
   const more = (offFlags & 1) !== 0;
   const dataLen = wire - 8;
@@ -121,7 +122,7 @@ function fragment(
   key.d1 = out.dst1;
   key.d2 = out.dst2;
   key.d3 = out.dst3;
-  key.id = buf.readUInt32BE(o + 4);
+  key.id = u32be(buf, o + 4);
   key.proto = nh;
   const r = frags.add(key, fragOff, more, buf, o + 8, dataLen, tsSec);
   if (r === FRAG_PENDING) return 'fragment-pending';

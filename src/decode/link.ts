@@ -2,6 +2,7 @@
  * Link layer: find where the IP header starts for each supported LINKTYPE, and the outermost VLAN id.
  * Pure: reads buf[off, end) only, never throws.
  */
+import { u16be } from './bytes.js';
 
 export const LINKTYPE_NULL = 0;
 export const LINKTYPE_ETHERNET = 1;
@@ -46,13 +47,13 @@ function isVlanTpid(t: number): boolean {
 function ethertype(buf: Buffer, typeOff: number, end: number, info: LinkInfo): number {
   let o = typeOff;
   if (o + 2 > end) return LINK_TRUNCATED;
-  let type = buf.readUInt16BE(o);
+  let type = u16be(buf, o);
   for (let n = 0; isVlanTpid(type); n++) {
     if (n === MAX_VLAN_TAGS) return LINK_NOT_IP;
     if (o + 6 > end) return LINK_TRUNCATED;
-    if (info.vlan < 0) info.vlan = buf.readUInt16BE(o + 2) & 0x0fff;
+    if (info.vlan < 0) info.vlan = u16be(buf, o + 2) & 0x0fff;
     o += 4;
-    type = buf.readUInt16BE(o);
+    type = u16be(buf, o);
   }
   info.netOffset = o + 2;
   if (type === ETHERTYPE_IPV4) info.ipVersion = 4;
@@ -93,13 +94,13 @@ export function decodeLink(linkType: number, buf: Buffer, off: number, end: numb
     case LINKTYPE_LINUX_SLL2:
       if (off + 20 > end) return LINK_TRUNCATED;
       // SLL2 puts the protocol first, then 18 more header bytes; a VLAN tag (TCI, inner type) follows them.
-      if (isVlanTpid(buf.readUInt16BE(off))) {
+      if (isVlanTpid(u16be(buf, off))) {
         if (off + 24 > end) return LINK_TRUNCATED;
-        info.vlan = buf.readUInt16BE(off + 20) & 0x0fff;
+        info.vlan = u16be(buf, off + 20) & 0x0fff;
         return ethertype(buf, off + 22, end, info);
       }
       info.netOffset = off + 20;
-      return ethertypeVersion(buf.readUInt16BE(off), info);
+      return ethertypeVersion(u16be(buf, off), info);
     case LINKTYPE_NULL:
     case LINKTYPE_LOOP:
       return nullLoop(buf, off, end, info);

@@ -2,6 +2,7 @@
  * TCP and UDP headers into the reused DecodedPacket. Pure: reads buf[off, off + captured) only, never throws.
  * `captured` is what the capture holds of the IP payload, `wire` what the IP header announces.
  */
+import { u16be, u32be } from './bytes.js';
 import type { DecodedPacket, DecodeStatus } from './types.js';
 
 export const PROTO_TCP = 6;
@@ -25,10 +26,10 @@ export function decodeTransport(
 function tcp(buf: Buffer, off: number, captured: number, wire: number, out: DecodedPacket): DecodeStatus {
   if (wire < 20) return 'malformed';
   if (captured < 20) return 'truncated';
-  out.srcPort = buf.readUInt16BE(off);
-  out.dstPort = buf.readUInt16BE(off + 2);
-  out.seq = buf.readUInt32BE(off + 4);
-  out.ack = buf.readUInt32BE(off + 8);
+  out.srcPort = u16be(buf, off);
+  out.dstPort = u16be(buf, off + 2);
+  out.seq = u32be(buf, off + 4);
+  out.ack = u32be(buf, off + 8);
   const hlen = (buf[off + 12] >>> 4) * 4;
   out.tcpFlags = buf[off + 13];
   if (hlen < 20 || hlen > wire) return 'malformed';
@@ -45,11 +46,11 @@ function udp(buf: Buffer, off: number, captured: number, wire: number, out: Deco
   out.ack = 0;
   if (wire < 8) return 'malformed';
   if (captured < 8) return 'truncated';
-  out.srcPort = buf.readUInt16BE(off);
-  out.dstPort = buf.readUInt16BE(off + 2);
+  out.srcPort = u16be(buf, off);
+  out.dstPort = u16be(buf, off + 2);
   // A UDP length that disagrees with the IP payload (fuzzed or bogus; 0 for jumbograms) is overruled by the IP
   // layer, as Wireshark does: the datagram still belongs to its conversation.
-  const field = buf.readUInt16BE(off + 4);
+  const field = u16be(buf, off + 4);
   const ulen = field < 8 || field > wire ? wire : field;
   out.payloadOffset = off + 8;
   out.payloadWireLength = ulen - 8;
