@@ -68,7 +68,10 @@ function whyNot() {
   const missing = TOOLS.filter((t) => !onPath(t));
   if (missing.length > 0) return `lab tools missing: ${missing.join(', ')}`;
   const vfs = run('dpkg-query', ['-s', 'nfs-ganesha-vfs']);
-  if (vfs.status === 0 && !vfs.stdout.includes('Status: install ok installed')) return 'nfs-ganesha-vfs is not installed';
+  // ganesha's VFS backend is a library, not a command: ask dpkg (when this is a dpkg system at all).
+  if (!vfs.error && !(vfs.status === 0 && vfs.stdout.includes('Status: install ok installed'))) {
+    return 'nfs-ganesha-vfs is not installed';
+  }
   const netns = netnsWorks();
   if (netns) return netns;
   const cap = capLoads();
@@ -91,7 +94,12 @@ const t0 = Date.now();
 const vitest = spawnSync('npx', ['vitest', 'run', '--project', 'lab'], {
   cwd: repo,
   stdio: 'inherit',
-  env: { ...process.env, CAPLAB_NO_INSTALL: process.env.CAPLAB_NO_INSTALL ?? '1' },
+  // The sbin directories were searched above (ip, rpcbind): the lab's scripts must find the same commands.
+  env: {
+    ...process.env,
+    PATH: `${process.env.PATH ?? ''}:/usr/sbin:/sbin`,
+    CAPLAB_NO_INSTALL: process.env.CAPLAB_NO_INSTALL ?? '1',
+  },
 });
 const secs = ((Date.now() - t0) / 1000).toFixed(1);
 if (vitest.error) {
