@@ -64,6 +64,7 @@ export async function makeFreshCaptures(): Promise<FreshLab> {
   const r = await runProcess('bash', [LAB_SCRIPT, dir], env);
   const seconds = (Date.now() - t0) / 1000;
   if (r.code !== 0) {
+    await rm(base, { recursive: true, force: true });
     throw new Error(`make-captures.sh exited ${r.code} after ${seconds}s:\n${r.stderr.slice(-3000)}`);
   }
   const rows = parseExpectedTsv(await readFile(join(dir, 'EXPECTED.tsv'), 'utf8'));
