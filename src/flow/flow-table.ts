@@ -43,8 +43,20 @@ class DirSink implements StreamSink {
   }
 }
 
+/** Smallest slot count of the open-addressing table (a power of two). */
+const MIN_SLOTS = 1024;
+
 export class FlowTable {
-  private readonly buckets = new Map<number, Flow>();
+  /**
+   * Open addressing with linear probing and backward-shift deletion: `slots[i]` is an index into `flows` (-1 for
+   * empty) and `hashes[i]` that flow's key, so most probes never touch a Flow. At most half the slots are used.
+   */
+  private slots = new Int32Array(MIN_SLOTS).fill(-1);
+  private hashes = new Int32Array(MIN_SLOTS);
+  private mask = MIN_SLOTS - 1;
+  /** Live flows by index; freed indices are reused. */
+  private readonly flows: (Flow | null)[] = [];
+  private readonly freeIndices: number[] = [];
   private live = 0;
   /** Flow ids are counted per transport, as tshark numbers tcp.stream and udp.stream. */
   private nextTcpId = 0;
@@ -69,43 +81,51 @@ export class FlowTable {
     let hB = mix(mix(mix(mix(0x811c9dc5, p.dst0), p.dst1), p.dst2 ^ p.dst3), p.dstPort);
     hA >>>= 0;
     hB >>>= 0;
-    const key = (mix((hA ^ hB) >>> 0, (hA + hB) >>> 0) ^ p.protocol) >>> 0;
-    let flow = this.buckets.get(key) ?? null;
+    const key = mix((hA ^ hB) >>> 0, (hA + hB) >>> 0) ^ p.protocol;
+    const slots = this.slots;
+    const hashes = this.hashes;
+    const mask = this.mask;
+    const transport = isTcp ? 'tcp' : 'udp';
+    let flow: Flow | null = null;
     let fromA = true;
-    while (flow !== null) {
-      if (flow.transport === (isTcp ? 'tcp' : 'udp')) {
-        if (
-          flow.aPort === p.srcPort &&
-          flow.bPort === p.dstPort &&
-          flow.a0 === p.src0 &&
-          flow.b0 === p.dst0 &&
-          flow.a1 === p.src1 &&
-          flow.a2 === p.src2 &&
-          flow.a3 === p.src3 &&
-          flow.b1 === p.dst1 &&
-          flow.b2 === p.dst2 &&
-          flow.b3 === p.dst3
-        ) {
-          fromA = true;
-          break;
-        }
-        if (
-          flow.aPort === p.dstPort &&
-          flow.bPort === p.srcPort &&
-          flow.a0 === p.dst0 &&
-          flow.b0 === p.src0 &&
-          flow.a1 === p.dst1 &&
-          flow.a2 === p.dst2 &&
-          flow.a3 === p.dst3 &&
-          flow.b1 === p.src1 &&
-          flow.b2 === p.src2 &&
-          flow.b3 === p.src3
-        ) {
-          fromA = false;
-          break;
-        }
+    for (let i = key & mask; ; i = (i + 1) & mask) {
+      const s = slots[i]!;
+      if (s < 0) break;
+      if (hashes[i] !== key) continue;
+      const f = this.flows[s]!;
+      if (f.transport !== transport) continue;
+      if (
+        f.aPort === p.srcPort &&
+        f.bPort === p.dstPort &&
+        f.a0 === p.src0 &&
+        f.b0 === p.dst0 &&
+        f.a1 === p.src1 &&
+        f.a2 === p.src2 &&
+        f.a3 === p.src3 &&
+        f.b1 === p.dst1 &&
+        f.b2 === p.dst2 &&
+        f.b3 === p.dst3
+      ) {
+        flow = f;
+        fromA = true;
+        break;
       }
-      flow = flow.next;
+      if (
+        f.aPort === p.dstPort &&
+        f.bPort === p.srcPort &&
+        f.a0 === p.dst0 &&
+        f.b0 === p.src0 &&
+        f.a1 === p.dst1 &&
+        f.a2 === p.dst2 &&
+        f.a3 === p.dst3 &&
+        f.b1 === p.src1 &&
+        f.b2 === p.src2 &&
+        f.b3 === p.src3
+      ) {
+        flow = f;
+        fromA = false;
+        break;
+      }
     }
     const flags = isTcp ? p.tcpFlags : 0;
     // A new connection on a closed flow's 5-tuple (port reuse) starts a new flow, as tshark's streams do.
@@ -135,18 +155,20 @@ export class FlowTable {
     else this.udp(flow, p, fromA, frame);
   }
 
-  /** Finalise every live flow (end of capture). */
+  /** Finalise every live flow (end of capture), in order of their first packet. */
   flushAll(): void {
-    for (const head of this.buckets.values()) {
-      let f: Flow | null = head;
-      while (f !== null) {
-        const nxt: Flow | null = f.next;
-        this.finish(f);
-        f = nxt;
-      }
+    const all = this.liveList();
+    all.sort((x, y) => x.firstFrame - y.firstFrame);
+    for (const f of all) {
+      this.remove(f);
+      this.finish(f);
     }
-    this.buckets.clear();
-    this.live = 0;
+  }
+
+  private liveList(): Flow[] {
+    const all: Flow[] = [];
+    for (const f of this.flows) if (f !== null) all.push(f);
+    return all;
   }
 
   private create(p: DecodedPacket, key: number, isTcp: boolean, frame: number, sec: number, nsec: number): Flow {
@@ -185,9 +207,7 @@ export class FlowTable {
       f.tcpB = new TcpDirection(this.opts.maxHeldBytes);
     }
     f.classifier = new FlowClassifier(isTcp ? 'tcp' : 'udp', ports.has(p.srcPort) || ports.has(p.dstPort));
-    f.next = this.buckets.get(key) ?? null;
-    this.buckets.set(key, f);
-    this.live++;
+    this.insert(f);
     return f;
   }
 
@@ -207,7 +227,11 @@ export class FlowTable {
       else flow.finB = true;
     }
     const cls = flow.classifier;
-    if (mine === null || peer === null || cls === null || cls.finished) return;
+    if (mine === null || peer === null || cls === null || flow.done) return;
+    if (cls.finished) {
+      flow.done = true;
+      return;
+    }
     const sink = this.sink;
     sink.flow = flow;
     if ((flags & TCP_ACK) !== 0) {
@@ -240,7 +264,11 @@ export class FlowTable {
 
   private udp(flow: Flow, p: DecodedPacket, fromA: boolean, frame: number): void {
     const cls = flow.classifier;
-    if (cls === null || cls.finished || p.payloadLength === 0) return;
+    if (cls === null || flow.done || p.payloadLength === 0) return;
+    if (cls.finished) {
+      flow.done = true;
+      return;
+    }
     if (!cls.started && flow.orientation !== 'service-port') {
       const speaksFirst = serverSpeaksFirst('udp', p.data, p.payloadOffset, p.payloadLength);
       if (speaksFirst !== null) {
@@ -251,23 +279,64 @@ export class FlowTable {
     cls.udpDatagram(fromA === flow.clientIsA ? 0 : 1, p.data, p.payloadOffset, p.payloadLength, frame);
   }
 
+  private insert(f: Flow): void {
+    if ((this.live + 1) * 2 > this.slots.length) this.grow();
+    const idx = this.freeIndices.length > 0 ? this.freeIndices.pop()! : this.flows.length;
+    if (idx === this.flows.length) this.flows.push(f);
+    else this.flows[idx] = f;
+    f.index = idx;
+    this.place(f.key, idx);
+    this.live++;
+  }
+
+  private place(key: number, idx: number): void {
+    const mask = this.mask;
+    let i = key & mask;
+    while (this.slots[i]! >= 0) i = (i + 1) & mask;
+    this.slots[i] = idx;
+    this.hashes[i] = key;
+  }
+
+  private grow(): void {
+    const size = this.slots.length * 2;
+    this.slots = new Int32Array(size).fill(-1);
+    this.hashes = new Int32Array(size);
+    this.mask = size - 1;
+    for (const f of this.flows) if (f !== null) this.place(f.key, f.index);
+  }
+
   private remove(flow: Flow): void {
-    let head = this.buckets.get(flow.key) ?? null;
-    if (head === flow) {
-      if (flow.next === null) this.buckets.delete(flow.key);
-      else this.buckets.set(flow.key, flow.next);
-    } else {
-      while (head !== null && head.next !== flow) head = head.next;
-      if (head !== null) head.next = flow.next;
+    const idx = flow.index;
+    if (idx < 0) return;
+    const slots = this.slots;
+    const hashes = this.hashes;
+    const mask = this.mask;
+    let i = flow.key & mask;
+    while (slots[i] !== idx) {
+      if (slots[i]! < 0) return; // not in the table (cannot happen while index >= 0)
+      i = (i + 1) & mask;
     }
-    flow.next = null;
+    // Backward-shift deletion: pull later entries of the probe run into the hole when their home allows it.
+    for (let j = (i + 1) & mask; slots[j]! >= 0; j = (j + 1) & mask) {
+      const home = hashes[j]! & mask;
+      // The entry at j may move to i unless its home lies cyclically in (i, j].
+      const stays = i <= j ? home > i && home <= j : home > i || home <= j;
+      if (stays) continue;
+      slots[i] = slots[j]!;
+      hashes[i] = hashes[j]!;
+      i = j;
+    }
+    slots[i] = -1;
+    this.flows[idx] = null;
+    this.freeIndices.push(idx);
+    flow.index = -1;
     this.live--;
   }
 
   private finish(flow: Flow): void {
     const sink = this.sink;
     sink.flow = flow;
-    if (flow.classifier !== null && !flow.classifier.finished) {
+    if (flow.classifier !== null && !flow.done && !flow.classifier.finished) {
       sink.fromA = true;
       flow.tcpA?.flush(sink);
       sink.fromA = false;
@@ -279,13 +348,10 @@ export class FlowTable {
 
   /** Finalise about an eighth of the live flows: closed ones first, then the least recently seen. */
   private evictSome(): void {
-    const all: Flow[] = [];
-    for (const head of this.buckets.values()) {
-      for (let f: Flow | null = head; f !== null; f = f.next) all.push(f);
-    }
+    const all = this.liveList();
     all.sort((x, y) => {
       if (x.closed !== y.closed) return x.closed ? -1 : 1;
-      return x.lastSec - y.lastSec || x.lastNsec - y.lastNsec;
+      return x.lastSec - y.lastSec || x.lastNsec - y.lastNsec || x.firstFrame - y.firstFrame;
     });
     const n = Math.max(1, all.length >>> 3);
     for (let i = 0; i < n; i++) {

@@ -45,9 +45,11 @@ export class Flow {
   /** SYN (without ACK) seen from side A / B: a later SYN after close starts a new flow. */
   synSeen = false;
   classifier: FlowClassifier | null = null;
-  /** Hash-bucket chain. */
-  next: Flow | null = null;
+  /** The classifier said it is finished (it never goes back): deep parsing stopped. Cached by the flow table. */
+  done = false;
+  /** The flow table's hash of the 5-tuple, and the flow's index in the table (-1 once removed). */
   key = 0;
+  index = -1;
 
   constructor(
     readonly id: number,
