@@ -68,6 +68,9 @@ async function loadCap(): Promise<CapModule | string> {
   }
 }
 
+/** Cap objects whose open failed; see openLive. */
+const failedOpens: unknown[] = [];
+
 function openErrorKind(msg: string): 'privilege' | 'io' {
   return /permission|not permitted|EPERM|EACCES/i.test(msg) ? 'privilege' : 'io';
 }
@@ -98,6 +101,9 @@ export async function openLive(opts: LiveOptions): Promise<CaptureSummary> {
   try {
     linkName = cap.open(opts.device, opts.filter ?? '', opts.bufferSize ?? 16 * 1024 * 1024, buf);
   } catch (e) {
+    // cap 0.2.1's destructor stops a poll handle that a failed open never initialised and unrefs an object it
+    // never ref'd: collecting this Cap aborts the process. Keep it alive (one small object per failed open).
+    failedOpens.push(cap);
     const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
     const kind = openErrorKind(msg);
     const detail =
