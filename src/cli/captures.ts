@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { openLive } from '../capture/live.js';
 import { CaptureAnalysis, type CaptureAnalysisResult } from '../engine/analyze.js';
-import { analyzeCaptureFileParallel, workersFor } from '../engine/parallel.js';
+import { analyzeCaptures } from '../engine/parallel.js';
 import { DEFAULT_PORT_SPEC, PortSet } from '../flow/ports.js';
 import type { CaptureResult, FlowResult } from '../report/schema.js';
 import { FORMATS, isFormat } from '../report/write.js';
@@ -31,7 +31,7 @@ export function addCaptureOptions(cmd: Command): Command {
     .option('--max-flows <n>', 'live flows held at most (older ones are finalised)', '131072')
     .option(
       '--workers <n>',
-      'threads per capture file (default: 2 on large files when 2 cores are free; 1 = single-threaded)',
+      'analysis threads (default 1): several files are analysed side by side, one file is sharded by flow; see docs/performance.md',
     )
     .option('--all', 'list every flow, not only the NFS, RPC, TLS and DTLS ones');
 }
@@ -92,7 +92,7 @@ export async function runCaptures(files: string[], o: CaptureCliOptions): Promis
       process.off('SIGTERM', stop);
     }
   } else {
-    for (const f of files) results.push(await analyzeCaptureFileParallel(f, opts, workersFor(f, workers)));
+    results.push(...(await analyzeCaptures(files, opts, workers)));
   }
   const warnings: string[] = [];
   let inputDamaged = false;

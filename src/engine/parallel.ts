@@ -1,8 +1,11 @@
 /**
- * Uses both cores on one capture: N workers each read the whole file (it is in the page cache after the first)
- * and decode every packet, but each keeps only the flows whose symmetric 5-tuple hash falls in its shard, so the
- * flow table and the analyzers (most of the cost) are split. The merge renumbers flows in order of first frame,
- * per transport, which is exactly the single-threaded numbering: the result is identical.
+ * Uses several cores when asked (`--workers N`). Two ways:
+ * - several capture files: a pool of workers, each analysing whole files;
+ * - one file sharded (`--workers N` on a single file): N workers each read and decode the whole file but keep only
+ *   the flows whose symmetric 5-tuple hash falls in their shard; the merge renumbers flows in order of first frame,
+ *   per transport, exactly as one thread numbers them. It pays only when per-flow analysis dominates reading and
+ *   decoding.
+ * Either way the result is identical to the single-threaded one.
  */
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -11,23 +14,14 @@ import type { FlowResult } from '../report/schema.js';
 import { type AnalyzeOptions, analyzeCaptureFile, type CaptureAnalysisResult } from './analyze.js';
 import type { WorkerInput } from './worker.js';
 
-/** Below this size one thread is faster than starting workers. */
-export const PARALLEL_MIN_BYTES = 64 * 1024 * 1024;
-
-/** How many workers suit this file: 1 for stdin, small files, or a single core. */
-export function workersFor(path: string, requested: number | undefined): number {
-  if (path === '-') return 1;
-  let size = 0;
+function fileSize(path: string): number | null {
+  if (path === '-') return null;
   try {
     const st = statSync(path);
-    if (!st.isFile()) return 1;
-    size = st.size;
+    return st.isFile() ? st.size : null;
   } catch {
-    return 1;
+    return null;
   }
-  if (requested !== undefined) return Math.max(1, Math.min(requested, 16));
-  if (size < PARALLEL_MIN_BYTES) return 1;
-  return Math.min(2, availableParallelism());
 }
 
 function runWorker(input: WorkerInput): Promise<CaptureAnalysisResult> {
@@ -43,6 +37,14 @@ function runWorker(input: WorkerInput): Promise<CaptureAnalysisResult> {
       if (code !== 0) reject(new Error(`analysis worker exited with code ${code}`));
     });
   });
+}
+
+function workerInput(path: string, opts: AnalyzeOptions, index: number, count: number): WorkerInput {
+  const w: WorkerInput = { path, ports: opts.ports.spec, shard: { index, count } };
+  if (opts.maxFlows !== undefined) w.maxFlows = Math.ceil(opts.maxFlows / count);
+  if (opts.maxHeldBytes !== undefined) w.maxHeldBytes = opts.maxHeldBytes;
+  if (opts.maxResults !== undefined) w.maxResults = opts.maxResults;
+  return w;
 }
 
 /** Merges shard results into the single-threaded result. */
@@ -62,18 +64,43 @@ export function mergeShards(parts: CaptureAnalysisResult[]): CaptureAnalysisResu
   return { capture, flows };
 }
 
-export async function analyzeCaptureFileParallel(
-  path: string,
-  opts: AnalyzeOptions,
-  workers: number,
-): Promise<CaptureAnalysisResult> {
-  if (workers <= 1) return analyzeCaptureFile(path, opts);
-  const base: Omit<WorkerInput, 'shard'> = { path, ports: opts.ports.spec };
-  if (opts.maxFlows !== undefined) base.maxFlows = Math.ceil(opts.maxFlows / workers);
-  if (opts.maxHeldBytes !== undefined) base.maxHeldBytes = opts.maxHeldBytes;
-  if (opts.maxResults !== undefined) base.maxResults = opts.maxResults;
+async function analyzeSharded(path: string, opts: AnalyzeOptions, workers: number): Promise<CaptureAnalysisResult> {
   const parts = await Promise.all(
-    Array.from({ length: workers }, (_, index) => runWorker({ ...base, shard: { index, count: workers } })),
+    Array.from({ length: workers }, (_, index) => runWorker(workerInput(path, opts, index, workers))),
   );
   return mergeShards(parts);
+}
+
+/**
+ * Analyses captures in order of the list. `requested` is the thread budget; the default is one thread: on the
+ * 2-vCPU machines we measure on, one thread (whose file reads already overlap parsing on the other CPU) beat two
+ * workers both on two 1 GB files (1.9 s against 2.5 s) and on one sharded file (1.3 s against 1.9 s), because the
+ * workers' page-cache reads and decoding compete for the same memory bandwidth. With one file and requested > 1
+ * the file is sharded; with several files, a pool of workers takes whole files.
+ */
+export async function analyzeCaptures(
+  paths: string[],
+  opts: AnalyzeOptions,
+  requested: number | undefined,
+): Promise<CaptureAnalysisResult[]> {
+  const sizes = paths.map(fileSize);
+  const workers = Math.min(requested ?? 1, 16, Math.max(1, availableParallelism()) * 2);
+  if (workers <= 1) {
+    const out: CaptureAnalysisResult[] = [];
+    for (const p of paths) out.push(await analyzeCaptureFile(p, opts));
+    return out;
+  }
+  if (paths.length === 1) return [await analyzeSharded(paths[0]!, opts, Math.min(workers, 16))];
+  // A pool: each worker takes the next file; results keep the order of the list. stdin stays on this thread.
+  const results: CaptureAnalysisResult[] = new Array(paths.length);
+  let next = 0;
+  const one = async (): Promise<void> => {
+    while (next < paths.length) {
+      const i = next++;
+      const p = paths[i]!;
+      results[i] = sizes[i] === null ? await analyzeCaptureFile(p, opts) : await runWorker(workerInput(p, opts, 0, 1));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(workers, paths.length) }, one));
+  return results;
 }
