@@ -59,6 +59,15 @@ export abstract class ChunkedParser {
   /** Name for the kind of unit a cut stream ends inside, for the error message. */
   protected abstract partialUnitName(have: number): string;
 
+  /** Hand the filled-in record of the unit being consumed to the caller, numbering it as tshark numbers frames. */
+  protected emit(rec: PacketRecord): void {
+    rec.fileOffset = this.consumed;
+    this.packets++;
+    rec.frame = ++this.frames;
+    if (rec.caplen < rec.origLen) this.truncatedPackets++;
+    this.onPacket(rec);
+  }
+
   protected fail(offset: number, kind: CaptureErrorKind, detail: string): void {
     if (this.error === undefined) this.error = new CaptureError(this.file, offset, kind, detail);
   }

@@ -87,11 +87,7 @@ export class PcapParser extends ChunkedParser {
     rec.offset = off + this.recHeader;
     rec.caplen = caplen;
     rec.origLen = origLen;
-    rec.fileOffset = this.consumed;
-    this.packets++;
-    rec.frame = ++this.frames;
-    if (caplen < origLen) this.truncatedPackets++;
-    this.onPacket(rec);
+    this.emit(rec);
     return true;
   }
 

@@ -230,11 +230,7 @@ export class PcapngParser extends ChunkedParser {
     rec.origLen = origLen;
     rec.linkType = sif.info.linkType;
     rec.interfaceId = sif.info.id;
-    rec.fileOffset = this.consumed;
-    this.packets++;
-    rec.frame = ++this.frames;
-    if (caplen < origLen) this.truncatedPackets++;
-    this.onPacket(rec);
+    this.emit(rec);
     return true;
   }
 }
