@@ -9,7 +9,7 @@ import type { TlsSummary } from '../../../src/report/schema.js';
 
 function u32(...v: number[]): Buffer {
   const b = Buffer.alloc(v.length * 4);
-  v.forEach((x, i) => b.writeUInt32BE(x >>> 0, i * 4));
+  for (let i = 0; i < v.length; i++) b.writeUInt32BE(v[i]! >>> 0, i * 4);
   return b;
 }
 function opaque(bytes: Buffer): Buffer {
