@@ -1,9 +1,7 @@
 /** `wireseal collect OUT.tar.gz [--host-root DIR]`: bundles exactly the inventory files for later `--host-root`. */
 import type { Command } from 'commander';
-import { writeBundle } from '../host/bundle.js';
 import { EXIT } from './exit-codes.js';
 import { UsageError } from './main.js';
-import { readInventoryOrFail } from './mounts.js';
 import type { Done } from './registry.js';
 
 export function registerCollect(program: Command, done: Done): void {
@@ -13,6 +11,10 @@ export function registerCollect(program: Command, done: Done): void {
     .argument('<out>', 'bundle to write (OUT.tar.gz); read it later with --host-root after tar xzf')
     .option('--host-root <dir>', 'collect from DIR instead of /', '/')
     .action(async (out: string, o: { hostRoot: string }) => {
+      const [{ writeBundle }, { readInventoryOrFail }] = await Promise.all([
+        import('../host/bundle.js'),
+        import('./mounts-run.js'),
+      ]);
       const inv = await readInventoryOrFail(o.hostRoot);
       let result: Awaited<ReturnType<typeof writeBundle>>;
       try {

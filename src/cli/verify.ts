@@ -1,15 +1,12 @@
 /** `wireseal verify-encryption`: classify every NFS flow and apply the policy (and the host cross-reference). */
 import type { Command } from 'commander';
-import { judgeMounts } from '../host/index.js';
 import { buildDocument } from '../report/document.js';
 import type { Finding, FlowResult, MountResult } from '../report/schema.js';
 import { type Format, writeDocument } from '../report/write.js';
 import { findingsFail, flowFindings } from '../verify/flow-policy.js';
-import { crossReference } from '../verify/index.js';
 import { addCaptureOptions, type CaptureCliOptions, runCaptures } from './captures.js';
 import { EXIT } from './exit-codes.js';
 import { UsageError } from './main.js';
-import { readInventoryOrFail } from './mounts.js';
 import type { Done } from './registry.js';
 
 interface VerifyOptions extends CaptureCliOptions {
@@ -51,7 +48,7 @@ export function registerVerify(program: Command, done: Done): void {
         policy: { ...policy, ports: o.ports },
         exitCode,
       });
-      writeDocument(doc, o.format as Format, process.stdout, true);
+      await writeDocument(doc, o.format as Format, process.stdout, true);
       done(exitCode);
     });
 }
@@ -65,6 +62,12 @@ async function crossReferenceHost(
 ): Promise<MountResult[] | undefined> {
   const root = o.hostRoot ?? (o.local ? '/' : undefined);
   if (root === undefined) return undefined;
+  // Host modules load only when asked for.
+  const [{ judgeMounts }, { crossReference }, { readInventoryOrFail }] = await Promise.all([
+    import('../host/index.js'),
+    import('../verify/index.js'),
+    import('./mounts-run.js'),
+  ]);
   const inv = await readInventoryOrFail(root);
   warnings.push(...inv.warnings);
   const mounts = judgeMounts(inv);

@@ -1,9 +1,6 @@
 /** Picks the writer for --format. */
 import { writeJson } from './json.js';
-import { writeJunit } from './junit.js';
-import { writeSarif } from './sarif.js';
 import type { ResultDocument } from './schema.js';
-import { writeTable } from './table.js';
 
 export const FORMATS = ['table', 'json', 'junit', 'sarif'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -12,14 +9,15 @@ export function isFormat(s: string): s is Format {
   return (FORMATS as readonly string[]).includes(s);
 }
 
-export function writeDocument(
+/** Writers other than JSON are loaded on demand: the table library alone costs 20 ms of start-up. */
+export async function writeDocument(
   doc: ResultDocument,
   format: Format,
   out: NodeJS.WritableStream,
   verdicts: boolean,
-): void {
+): Promise<void> {
   if (format === 'json') writeJson(doc, out);
-  else if (format === 'junit') writeJunit(doc, out);
-  else if (format === 'sarif') writeSarif(doc, out);
-  else writeTable(doc, out, { verdicts });
+  else if (format === 'junit') (await import('./junit.js')).writeJunit(doc, out);
+  else if (format === 'sarif') (await import('./sarif.js')).writeSarif(doc, out);
+  else (await import('./table.js')).writeTable(doc, out, { verdicts });
 }

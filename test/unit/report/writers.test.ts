@@ -4,7 +4,7 @@ import { buildDocument } from '../../../src/report/document.js';
 import type { FlowResult } from '../../../src/report/schema.js';
 import { writeDocument } from '../../../src/report/write.js';
 
-function capture(fn: (out: Writable) => void): string {
+async function capture(fn: (out: Writable) => Promise<void> | void): Promise<string> {
   let s = '';
   const out = new Writable({
     write(chunk, _enc, cb) {
@@ -12,7 +12,7 @@ function capture(fn: (out: Writable) => void): string {
       cb();
     },
   });
-  fn(out);
+  await fn(out);
   return s;
 }
 
@@ -58,15 +58,15 @@ const doc = buildDocument({
 });
 
 describe('writers over the one document', () => {
-  it('JUnit: a test case per flow, failed when a failing finding names it; host findings in their own suite', () => {
-    const xml = capture((o) => writeDocument(doc, 'junit', o, true));
+  it('JUnit: a test case per flow, failed when a failing finding names it; host findings in their own suite', async () => {
+    const xml = await capture((o) => writeDocument(doc, 'junit', o, true));
     expect(xml).toContain('<testsuite name="a.pcap" tests="2" failures="1">');
     expect(xml).toContain('<failure type="CLEARTEXT-NFS" message="NFSv4 &#60;in the clear&#62;"/>');
     expect(xml).toContain('<testsuite name="host" tests="1" failures="1">');
     expect(xml).not.toMatch(/<in the clear>/);
   });
-  it('SARIF: a result per finding with rule, level and locations', () => {
-    const sarif = JSON.parse(capture((o) => writeDocument(doc, 'sarif', o, true)));
+  it('SARIF: a result per finding with rule, level and locations', async () => {
+    const sarif = JSON.parse(await capture((o) => writeDocument(doc, 'sarif', o, true)));
     expect(sarif.version).toBe('2.1.0');
     const results = sarif.runs[0].results;
     expect(results.map((r: { ruleId: string; level: string }) => [r.ruleId, r.level])).toEqual([
@@ -79,9 +79,11 @@ describe('writers over the one document', () => {
       region: { startLine: 3 },
     });
   });
-  it('JSON: the document as is; table: flows, findings and the summary line', () => {
-    expect(JSON.parse(capture((o) => writeDocument(doc, 'json', o, true)))).toEqual(JSON.parse(JSON.stringify(doc)));
-    const table = capture((o) => writeDocument(doc, 'table', o, true));
+  it('JSON: the document as is; table: flows, findings and the summary line', async () => {
+    expect(JSON.parse(await capture((o) => writeDocument(doc, 'json', o, true)))).toEqual(
+      JSON.parse(JSON.stringify(doc)),
+    );
+    const table = await capture((o) => writeDocument(doc, 'table', o, true));
     expect(table).toMatch(/nfs-cleartext/);
     expect(table).toMatch(/CLEARTEXT-NFS/);
     expect(table).toMatch(/2 flows \(1 cleartext, 1 encrypted\); 2 findings; exit 1/);
