@@ -61,7 +61,9 @@ export function writeTable(doc: ResultDocument, out: NodeJS.WritableStream, opts
       colWidths: [10, 26, 90],
     });
     for (const x of doc.findings) {
-      const text = x.mount && !x.message.startsWith(x.mount) ? `${x.mount}: ${x.message}` : x.message;
+      let text = x.mount && !x.message.startsWith(x.mount) ? `${x.mount}: ${x.message}` : x.message;
+      const captures = [...new Set((x.flows ?? []).map((r) => basename(r.slice(0, r.lastIndexOf('#')))))];
+      if (captures.length > 0) text += ` [${captures.join(', ')}]`;
       t.push([x.severity, x.code, text]);
     }
     lines.push('', 'Findings', t.toString());

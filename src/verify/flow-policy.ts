@@ -20,20 +20,57 @@ export function flowRef(f: FlowResult): string {
   return `${f.capture}#${f.transport}.${f.id}`;
 }
 
-function describe(f: FlowResult): string {
-  return `${f.transport} ${f.client.ip}:${f.client.port} -> ${f.server.ip}:${f.server.port}`;
+function ep(e: { ip: string; port: number }): string {
+  return e.ip.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`;
 }
 
-/** What a cleartext flow exposed, for triage: payload volume and the operations (never their arguments). */
-function leaked(f: FlowResult): string {
-  const ops = Object.entries(f.rpc?.operations ?? {}).sort((a, b) => b[1] - a[1]);
-  const data = ops.filter(([name]) => /^(READ|WRITE|READDIR|READDIRPLUS|READLINK|GETXATTR|LISTXATTRS)$/.test(name));
+/** Flows that make one finding: same capture, server, code, severity and detail (version, suite or programs). */
+interface Group {
+  code: string;
+  severity: Finding['severity'];
+  detail: string;
+  flows: FlowResult[];
+}
+
+/** "from 10.0.0.1 (3 flows)" / "from 10.0.0.1, 10.0.0.2 +4 more (9 flows)": clients by address, not port. */
+function fromClients(flows: FlowResult[]): string {
+  const ips = [...new Set(flows.map((f) => f.client.ip))];
+  const shown = ips.slice(0, 3).join(', ') + (ips.length > 3 ? ` +${ips.length - 3} more` : '');
+  return `from ${shown} (${flows.length} flow${flows.length === 1 ? '' : 's'})`;
+}
+
+/** What cleartext flows exposed, for triage: payload volume and the operations (never their arguments). */
+function leaked(flows: FlowResult[]): string {
+  const counts = new Map<string, number>();
+  let bytes = 0;
+  for (const f of flows) {
+    bytes += f.payload.total;
+    for (const [op, n] of Object.entries(f.rpc?.operations ?? {})) counts.set(op, (counts.get(op) ?? 0) + n);
+  }
+  const ops = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  const data = ops.some(([name]) => /^(READ|WRITE|READDIR|READDIRPLUS|READLINK|GETXATTR|LISTXATTRS)$/.test(name));
   const shown = ops.slice(0, 6).map(([n, c]) => `${n}x${c}`);
   const more = ops.length > 6 ? ` +${ops.length - 6} more` : '';
-  const exposure = data.length > 0 ? 'file data or names readable' : 'metadata and file handles readable';
-  return `${f.payload.total} payload bytes, ${exposure} (${shown.join(', ')}${more})`;
+  const exposure = data ? 'file data or names readable' : 'metadata and file handles readable';
+  return `${bytes} payload bytes, ${exposure} (${shown.join(', ') || 'no operation decoded'}${more})`;
 }
 
+function message(g: Group): string {
+  const f0 = g.flows[0]!;
+  const to = `${f0.transport} to ${ep(f0.server)} ${fromClients(g.flows)}`;
+  switch (g.code) {
+    case 'CLEARTEXT-NFS':
+      return `${g.detail} in the clear on the wire, ${to}: ${leaked(g.flows)}`;
+    case 'CLEARTEXT-RPC':
+      return `ONC-RPC in the clear (${g.detail}), ${to}`;
+    case 'NULL-CIPHER':
+      return `${g.detail} negotiated: TLS without encryption, ${to}`;
+    case 'WEAK-CIPHER':
+      return `${g.detail}, ${to}`;
+    default:
+      return `${g.detail}, ${to}`;
+  }
+}
 /** TLS version number from "TLS 1.2" etc.; null when not a final TLS/DTLS version. */
 function tlsMinor(version: string): number | null {
   const m = /^(?:TLS|DTLS) 1\.(\d)$/.exec(version);
@@ -43,51 +80,37 @@ function tlsMinor(version: string): number | null {
   return null;
 }
 
+/** One finding per capture, server and kind of problem, naming every flow that shows it. */
 export function flowFindings(flows: FlowResult[], policy: FlowPolicy): Finding[] {
-  const out: Finding[] = [];
+  const groups = new Map<string, Group>();
+  const add = (f: FlowResult, code: string, severity: Finding['severity'], detail: string): void => {
+    const key = `${f.capture}|${f.transport}|${ep(f.server)}|${code}|${severity}|${detail}`;
+    const g = groups.get(key);
+    if (g) g.flows.push(f);
+    else groups.set(key, { code, severity, detail, flows: [f] });
+  };
   const minRank = GRADE_RANK[policy.minGrade];
   const minMinor = policy.minTls === '1.3' ? 3 : 2;
   for (const f of flows) {
     if (!f.nfsRelevant) continue;
-    const ref = [flowRef(f)];
     if (f.class === 'nfs-cleartext' && !f.loopback) {
-      out.push({
-        code: 'CLEARTEXT-NFS',
-        severity: 'high',
-        message: `${f.rpc?.nfsVersion ?? 'NFS'} in the clear on the wire: ${describe(f)}; ${leaked(f)}`,
-        flows: ref,
-      });
+      add(f, 'CLEARTEXT-NFS', 'high', f.rpc?.nfsVersion ?? 'NFS');
       continue;
     }
     if (f.class === 'rpc-cleartext' && !f.loopback) {
       const programs = f.rpc?.programs ?? [];
       const sensitive = programs.some((p) => SENSITIVE_PROGRAMS.test(p));
-      out.push({
-        code: 'CLEARTEXT-RPC',
-        severity: sensitive ? 'medium' : 'info',
-        message: `ONC-RPC in the clear (${programs.join(', ') || 'unknown program'}): ${describe(f)}`,
-        flows: ref,
-      });
+      add(f, 'CLEARTEXT-RPC', sensitive ? 'medium' : 'info', programs.join(', ') || 'unknown program');
       continue;
     }
     const s = f.tls ?? f.dtls;
     if (s && (f.class === 'tls' || f.class === 'rpc-with-tls' || f.class === 'dtls')) {
       if (f.verdict === 'cleartext') {
-        out.push({
-          code: 'NULL-CIPHER',
-          severity: 'high',
-          message: `${s.cipherSuite} negotiated: TLS without encryption: ${describe(f)}`,
-          flows: ref,
-        });
+        add(f, 'NULL-CIPHER', 'high', s.cipherSuite);
         continue;
       }
       if (s.cipherSuiteId === null) {
-        out.push({
-          code: 'UNVERIFIED-FLOW',
-          severity: 'info',
-          message: `${f.class} flow whose cipher the capture does not show (${s.version}): ${describe(f)}`,
-          flows: ref,
-        });
+        add(f, 'UNVERIFIED-FLOW', 'info', `${f.class} whose cipher the capture does not show (${s.version})`);
         continue;
       }
       const minor = tlsMinor(s.version);
@@ -96,25 +119,25 @@ export function flowFindings(flows: FlowResult[], policy: FlowPolicy): Finding[]
       if (minor !== null && minor < minMinor)
         reasons.push(`${s.version} below ${f.dtls ? 'DTLS' : 'TLS'} 1.${minMinor}`);
       if (reasons.length > 0) {
-        out.push({
-          code: 'WEAK-CIPHER',
-          severity: s.grade === 'insecure' ? 'high' : 'medium',
-          message: `${s.version} ${s.cipherSuite}: ${reasons.join(', ')}: ${describe(f)}`,
-          flows: ref,
-        });
+        add(
+          f,
+          'WEAK-CIPHER',
+          s.grade === 'insecure' ? 'high' : 'medium',
+          `${s.version} ${s.cipherSuite}: ${reasons.join(', ')}`,
+        );
       }
       continue;
     }
     if (f.class === 'opaque' && !f.loopback) {
-      out.push({
-        code: 'UNVERIFIED-FLOW',
-        severity: 'info',
-        message: `bytes on an NFS port that are neither RPC nor TLS/DTLS: ${describe(f)}`,
-        flows: ref,
-      });
+      add(f, 'UNVERIFIED-FLOW', 'info', 'bytes on an NFS port that are neither RPC nor TLS/DTLS');
     }
   }
-  return out;
+  return [...groups.values()].map((g) => ({
+    code: g.code,
+    severity: g.severity,
+    message: message(g),
+    flows: g.flows.map(flowRef),
+  }));
 }
 
 const SEVERITY_FAILS = new Set(['critical', 'high', 'medium']);

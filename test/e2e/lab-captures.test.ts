@@ -42,7 +42,13 @@ describe('lab verdicts', () => {
       Array(4).fill(['nfs-cleartext', 'cleartext', 'NFSv4']),
     );
     const findings = flowFindings(flows, policy);
-    expect(findings.map((f) => f.code)).toEqual(Array(4).fill('CLEARTEXT-NFS'));
+    // One finding per server and problem, naming all four flows and what they exposed.
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({ code: 'CLEARTEXT-NFS', severity: 'high' });
+    expect(findings[0]!.flows).toEqual([0, 1, 2, 3].map((i) => `captures/lab/nfs4-cleartext.pcap#tcp.${i}`));
+    expect(findings[0]!.message).toMatch(
+      /^NFSv4 in the clear on the wire, tcp to 198\.51\.100\.20:2049 from 198\.51\.100\.10 \(4 flows\): \d+ payload bytes, file data or names readable \(PUTFHx\d+, /,
+    );
     expect(findingsFail(findings)).toBe(true);
   });
   it('stunnel TLS 1.3 AES-256-GCM is encrypted and clean (exit 0)', async () => {
@@ -70,7 +76,9 @@ describe('lab verdicts', () => {
         expect([f.verdict, f.tls?.cipherSuiteId, f.tls?.grade]).toEqual(['encrypted-weak', id, grade]);
       }
       const findings = flowFindings(flows, policy);
-      expect(findings.map((x) => x.code)).toEqual(Array(4).fill('WEAK-CIPHER'));
+      expect(findings.map((x) => [x.code, x.severity, x.flows?.length])).toEqual([
+        ['WEAK-CIPHER', grade === 'insecure' ? 'high' : 'medium', 4],
+      ]);
     }
   });
   it('TLS 1.2 is below --min-tls 1.3', async () => {
