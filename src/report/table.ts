@@ -77,7 +77,7 @@ export function writeTable(doc: ResultDocument, out: NodeJS.WritableStream, opts
     .join(', ');
   lines.push(
     '',
-    `${doc.summary.flows} flows (${byVerdict || 'none'}); ${doc.summary.findings} findings; exit ${doc.summary.exitCode}`,
+    `${doc.summary.flows} flow${doc.summary.flows === 1 ? '' : 's'} (${byVerdict || 'none'}); ${doc.summary.findings} finding${doc.summary.findings === 1 ? '' : 's'}; exit ${doc.summary.exitCode}`,
   );
   out.write(`${lines.join('\n')}\n`);
 }
