@@ -17,6 +17,7 @@ export interface CaptureCliOptions {
   count?: string;
   maxFlows?: string;
   workers?: string;
+  maxListed?: string;
   all?: boolean;
 }
 
@@ -33,7 +34,8 @@ export function addCaptureOptions(cmd: Command): Command {
       '--workers <n>',
       'analysis threads (default 1): several files are analysed side by side, one file is sharded by flow; see docs/performance.md',
     )
-    .option('--all', 'list every flow, not only the NFS, RPC, TLS and DTLS ones');
+    .option('--max-listed <n>', 'flows listed at most per capture; the rest are counted (memory bound)', '250000')
+    .option('--all', 'list every flow, not only the NFS-relevant and DTLS ones');
 }
 
 function positiveInt(name: string, v: string | undefined): number | undefined {
@@ -63,11 +65,17 @@ export async function runCaptures(files: string[], o: CaptureCliOptions): Promis
   const duration = positiveInt('--duration', o.duration);
   const count = positiveInt('--count', o.count);
   const workers = positiveInt('--workers', o.workers);
+  const maxResults = positiveInt('--max-listed', o.maxListed);
   if (o.interface === undefined && files.length === 0)
     throw new UsageError('give capture files (or - for stdin), or --interface');
   if (o.interface !== undefined && files.length > 0)
     throw new UsageError('give capture files or --interface, not both');
-  const opts = { ports, ...(maxFlows ? { maxFlows } : {}) };
+  const opts = {
+    ports,
+    listAll: o.all === true,
+    ...(maxFlows ? { maxFlows } : {}),
+    ...(maxResults ? { maxResults } : {}),
+  };
   const results: CaptureAnalysisResult[] = [];
   if (o.interface !== undefined) {
     const name = `live:${o.interface}`;
@@ -104,6 +112,11 @@ export async function runCaptures(files: string[], o: CaptureCliOptions): Promis
     }
     const unknownLink = c.decodeErrors['unknown-linktype'];
     if (unknownLink) warnings.push(`${c.file}: ${unknownLink} packets of an unsupported link type were skipped`);
+    if (c.unlisted && c.unlisted.total > (c.unlisted.byClass.none ?? 0) + (c.unlisted.byClass.tls ?? 0)) {
+      warnings.push(
+        `${c.file}: ${c.unlisted.total} flows analysed but not listed (${JSON.stringify(c.unlisted.byClass)})`,
+      );
+    }
     if (c.flowsEvicted > 0) warnings.push(`${c.file}: ${c.flowsEvicted} flows finalised early (--max-flows reached)`);
     if (c.kernelDrops) warnings.push(`${c.file}: the kernel dropped ${c.kernelDrops} packets`);
     if (c.interfaceDrops) warnings.push(`${c.file}: the interface dropped ${c.interfaceDrops} packets while capturing`);
@@ -113,7 +126,6 @@ export async function runCaptures(files: string[], o: CaptureCliOptions): Promis
       );
     }
   }
-  const all = results.flatMap((r) => r.flows);
-  const flows = o.all ? all : all.filter((f) => f.class !== 'none');
+  const flows = results.flatMap((r) => r.flows);
   return { captures: results.map((r) => r.capture), flows, inputDamaged, warnings };
 }

@@ -1,7 +1,7 @@
 /** `wireseal verify-encryption`: classify every NFS flow and apply the policy (and the host cross-reference). */
 import type { Command } from 'commander';
 import { buildDocument } from '../report/document.js';
-import type { Finding, FlowResult, MountResult } from '../report/schema.js';
+import type { CaptureResult, Finding, FlowResult, MountResult } from '../report/schema.js';
 import { type Format, writeDocument } from '../report/write.js';
 import { findingsFail, flowFindings } from '../verify/flow-policy.js';
 import { addCaptureOptions, type CaptureCliOptions, runCaptures } from './captures.js';
@@ -33,7 +33,7 @@ export function registerVerify(program: Command, done: Done): void {
       if (o.hostRoot !== undefined && o.local) throw new UsageError('give --host-root or --local, not both');
       const policy = { minGrade: o.minGrade, minTls: o.minTls } as const;
       const run = await runCaptures(files, o);
-      const findings: Finding[] = flowFindings(run.flows, policy);
+      const findings: Finding[] = [...flowFindings(run.flows, policy), ...unlistedFindings(run.captures)];
       const hostPart = await crossReferenceHost(o, run.flows, findings, run.warnings);
       let exitCode: number = EXIT.OK;
       if (findingsFail(findings)) exitCode = EXIT.FINDINGS;
@@ -51,6 +51,23 @@ export function registerVerify(program: Command, done: Done): void {
       await writeDocument(doc, o.format as Format, process.stdout, true);
       done(exitCode);
     });
+}
+
+/** NFS flows past the listing cap are still counted: any of them in the clear or weak is a finding. */
+function unlistedFindings(captures: CaptureResult[]): Finding[] {
+  const out: Finding[] = [];
+  for (const c of captures) {
+    const v = c.unlisted?.nfsRelevantByVerdict ?? {};
+    const bad = (v.cleartext ?? 0) + (v['encrypted-weak'] ?? 0);
+    if (bad > 0) {
+      out.push({
+        code: 'UNLISTED-FLOWS',
+        severity: 'high',
+        message: `${c.file}: ${bad} NFS flows in the clear or weakly encrypted beyond the listing cap (${JSON.stringify(v)}); re-run on a filtered capture to see them`,
+      });
+    }
+  }
+  return out;
 }
 
 /** Reads the host inventory when asked and adds the cross-reference findings. */

@@ -20,8 +20,14 @@ export interface AnalyzeOptions {
   maxFlows?: number;
   /** Out-of-order bytes held per TCP direction (default 256 KiB). */
   maxHeldBytes?: number;
-  /** Flow results kept at most (default 1,000,000); beyond it results are counted only. */
+  /** Flow results kept at most (default 250,000); beyond it flows are only counted (CaptureResult.unlisted). */
   maxResults?: number;
+  /**
+   * Keep results of every flow (default), or only of the flows verify-encryption reports: NFS-relevant ones and
+   * DTLS (network-layer encryption on any port). The others are counted, not kept, so memory stays bounded on
+   * captures full of unrelated traffic.
+   */
+  listAll?: boolean;
   /** Analyze only the flows whose 5-tuple hash falls in this shard (parallel workers; see parallel.ts). */
   shard?: { index: number; count: number };
 }
@@ -50,7 +56,11 @@ export class CaptureAnalysis {
   private readonly decoded: DecodedPacket = newDecodedPacket();
   private readonly frags = new FragmentReassembler();
   private readonly results: FlowResult[] = [];
-  private resultsDropped = 0;
+  private readonly unlisted = {
+    total: 0,
+    byClass: {} as Record<string, number>,
+    nfsRelevantByVerdict: {} as Record<string, number>,
+  };
   /** Interface bitmask of each kept result, resolved to names at finish (names come with the summary). */
   private readonly ifMasks: number[] = [];
   readonly decodeErrors: Record<string, number> = {};
@@ -111,7 +121,7 @@ export class CaptureAnalysis {
       flowsEvicted: this.table.evicted,
       flowsTotal: this.table.totalFlows,
     };
-    if (this.resultsDropped > 0) this.decodeErrors['flow-results-dropped'] = this.resultsDropped;
+    if (this.unlisted.total > 0) capture.unlisted = this.unlisted;
     if (summary.kernelDrops !== undefined) capture.kernelDrops = summary.kernelDrops;
     if (summary.ifDrops !== undefined) capture.interfaceDrops = summary.ifDrops;
     if (summary.error) {
@@ -121,15 +131,20 @@ export class CaptureAnalysis {
   }
 
   private flowDone(f: Flow): void {
-    if (this.results.length >= (this.opts.maxResults ?? 1_000_000)) {
-      this.resultsDropped++;
-      return;
-    }
-    this.results.push(this.toResult(f));
-    this.ifMasks.push(f.ifMask);
+    const r = this.toResult(f);
     f.classifier = null;
     f.tcpA = null;
     f.tcpB = null;
+    const wanted = this.opts.listAll !== false || r.nfsRelevant || r.class === 'dtls';
+    if (wanted && this.results.length < (this.opts.maxResults ?? 250_000)) {
+      this.results.push(r);
+      this.ifMasks.push(f.ifMask);
+      return;
+    }
+    const u = this.unlisted;
+    u.total++;
+    u.byClass[r.class] = (u.byClass[r.class] ?? 0) + 1;
+    if (r.nfsRelevant) u.nfsRelevantByVerdict[r.verdict] = (u.nfsRelevantByVerdict[r.verdict] ?? 0) + 1;
   }
 
   private toResult(f: Flow): FlowResult {

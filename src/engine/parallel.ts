@@ -44,6 +44,7 @@ function workerInput(path: string, opts: AnalyzeOptions, index: number, count: n
   if (opts.maxFlows !== undefined) w.maxFlows = Math.ceil(opts.maxFlows / count);
   if (opts.maxHeldBytes !== undefined) w.maxHeldBytes = opts.maxHeldBytes;
   if (opts.maxResults !== undefined) w.maxResults = opts.maxResults;
+  if (opts.listAll !== undefined) w.listAll = opts.listAll;
   return w;
 }
 
@@ -60,6 +61,22 @@ export function mergeShards(parts: CaptureAnalysisResult[]): CaptureAnalysisResu
   const capture = { ...first.capture };
   capture.flowsEvicted = parts.reduce((n, p) => n + p.capture.flowsEvicted, 0);
   capture.flowsTotal = parts.reduce((n, p) => n + p.capture.flowsTotal, 0);
+  const unlisted = {
+    total: 0,
+    byClass: {} as Record<string, number>,
+    nfsRelevantByVerdict: {} as Record<string, number>,
+  };
+  for (const p of parts) {
+    const u = p.capture.unlisted;
+    if (!u) continue;
+    unlisted.total += u.total;
+    for (const [k, n] of Object.entries(u.byClass)) unlisted.byClass[k] = (unlisted.byClass[k] ?? 0) + n;
+    for (const [k, n] of Object.entries(u.nfsRelevantByVerdict)) {
+      unlisted.nfsRelevantByVerdict[k] = (unlisted.nfsRelevantByVerdict[k] ?? 0) + n;
+    }
+  }
+  if (unlisted.total > 0) capture.unlisted = unlisted;
+  else delete capture.unlisted;
   // Every worker decodes every packet: decode counters are the same in each; take the first's.
   return { capture, flows };
 }

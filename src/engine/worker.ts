@@ -12,6 +12,7 @@ export interface WorkerInput {
   maxFlows?: number;
   maxHeldBytes?: number;
   maxResults?: number;
+  listAll?: boolean;
   shard: { index: number; count: number };
 }
 

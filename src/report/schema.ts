@@ -141,6 +141,11 @@ export interface CaptureResult {
   interfaceDrops?: number | null;
   flowsEvicted: number;
   flowsTotal: number;
+  /**
+   * Flows analysed but not listed in `flows`: unrelated to NFS (verify-encryption lists NFS-relevant and DTLS flows
+   * unless --all), or beyond the listing cap. NFS-relevant ones are counted by verdict so none goes unreported.
+   */
+  unlisted?: { total: number; byClass: Record<string, number>; nfsRelevantByVerdict: Record<string, number> };
 }
 
 export type MountVerdict =

@@ -95,7 +95,11 @@ describe('damaged captures keep earlier results', () => {
       expect(r.doc.captures[0]!.error?.offset).toBe(offset);
       expect(r.doc.captures[0]!.packets).toBeGreaterThan(0);
       if (cut > 3000) expect(r.doc.flows.length).toBeGreaterThan(0);
-      expect(r.doc.flows.every((f) => f.class === 'nfs-cleartext')).toBe(true);
+      // Flows cut before any payload are listed as none/unknown, never guessed.
+      for (const f of r.doc.flows) {
+        if (f.payload.total === 0) expect([f.class, f.verdict]).toEqual(['none', 'unknown']);
+        else expect(f.class).toBe('nfs-cleartext');
+      }
     },
   );
   it('a corrupt record length is reported with its offset', () => {
@@ -163,7 +167,7 @@ describe('parallel analysis', () => {
       'captures/public/zeek/nfs_write.pcap',
     ];
     const docs = ['1', '2', '3'].map((w) => {
-      const r = json(['verify-encryption', ...files, '--workers', w]);
+      const r = json(['verify-encryption', ...files, '--workers', w, '--all']);
       expect(r.code).toBe(1);
       const { generatedAt: _, ...rest } = r.doc;
       return rest;
@@ -171,5 +175,25 @@ describe('parallel analysis', () => {
     expect(docs[0]!.flows.length).toBeGreaterThan(340);
     expect(docs[1]).toEqual(docs[0]);
     expect(docs[2]).toEqual(docs[0]);
+  });
+});
+
+describe('bounded listing', () => {
+  it('flows past --max-listed are counted, and cleartext among them is still a finding', () => {
+    const r = json(['verify-encryption', 'captures/lab/nfs4-cleartext.pcap', '--max-listed', '1']);
+    expect(r.code).toBe(1);
+    expect(r.doc.flows).toHaveLength(1);
+    expect(r.doc.captures[0]!.unlisted).toEqual({
+      total: 3,
+      byClass: { 'nfs-cleartext': 3 },
+      nfsRelevantByVerdict: { cleartext: 3 },
+    });
+    expect(r.doc.findings.map((f) => f.code).sort()).toEqual(['CLEARTEXT-NFS', 'UNLISTED-FLOWS']);
+  });
+  it('verify-encryption lists NFS-relevant and DTLS flows; --all lists the rest too', () => {
+    const file = 'captures/public/zeek/tls12-decryption.pcap';
+    expect(json(['verify-encryption', file]).doc.flows).toHaveLength(0);
+    const all = json(['verify-encryption', file, '--all']).doc;
+    expect(all.flows.map((f) => [f.class, f.tls?.cipherSuiteId])).toEqual([['tls', 0xc030]]);
   });
 });
