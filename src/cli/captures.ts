@@ -29,12 +29,12 @@ export function addCaptureOptions(cmd: Command): Command {
     .option('--filter <bpf>', 'BPF filter for live capture')
     .option('--duration <seconds>', 'stop live capture after this many seconds')
     .option('--count <packets>', 'stop live capture after this many packets')
-    .option('--max-flows <n>', 'live flows held at most (older ones are finalised)', '131072')
+    .option('--max-flows <n>', 'live flows held at most (older ones are finalised)', '65536')
     .option(
       '--workers <n>',
       'analysis threads (default 1): several files are analysed side by side, one file is sharded by flow; see docs/performance.md',
     )
-    .option('--max-listed <n>', 'flows listed at most per capture; the rest are counted (memory bound)', '250000')
+    .option('--max-listed <n>', 'flows listed at most per capture; the rest are counted (memory bound)', '50000')
     .option('--all', 'list every flow, not only the NFS-relevant and DTLS ones');
 }
 

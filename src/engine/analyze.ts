@@ -16,11 +16,11 @@ import type { CaptureResult, FlowResult } from '../report/schema.js';
 
 export interface AnalyzeOptions {
   ports: PortSet;
-  /** Live flows at most (default 131072). */
+  /** Live flows at most (default 65536). */
   maxFlows?: number;
   /** Out-of-order bytes held per TCP direction (default 256 KiB). */
   maxHeldBytes?: number;
-  /** Flow results kept at most (default 250,000); beyond it flows are only counted (CaptureResult.unlisted). */
+  /** Flow results kept at most (default 50,000); beyond it flows are only counted (CaptureResult.unlisted). */
   maxResults?: number;
   /**
    * Keep results of every flow (default), or only of the flows verify-encryption reports: NFS-relevant ones and
@@ -71,7 +71,7 @@ export class CaptureAnalysis {
   ) {
     this.table = new FlowTable({
       ports: opts.ports,
-      maxFlows: opts.maxFlows ?? 131072,
+      maxFlows: opts.maxFlows ?? 65536,
       maxHeldBytes: opts.maxHeldBytes ?? 256 * 1024,
       onFlowDone: (f) => this.flowDone(f),
     });
@@ -136,7 +136,7 @@ export class CaptureAnalysis {
     f.tcpA = null;
     f.tcpB = null;
     const wanted = this.opts.listAll !== false || r.nfsRelevant || r.class === 'dtls';
-    if (wanted && this.results.length < (this.opts.maxResults ?? 250_000)) {
+    if (wanted && this.results.length < (this.opts.maxResults ?? 50_000)) {
       this.results.push(r);
       this.ifMasks.push(f.ifMask);
       return;

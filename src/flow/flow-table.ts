@@ -7,14 +7,16 @@ import { FlowClassifier, serverSpeaksFirst } from '../classify/flow-classifier.j
 import type { DecodedPacket } from '../decode/types.js';
 import { Flow } from './flow.js';
 import type { PortSet } from './ports.js';
-import { type StreamSink, TcpDirection } from './tcp-stream.js';
+import { type HeldBudget, type StreamSink, TcpDirection } from './tcp-stream.js';
 
 export interface FlowTableOptions {
   ports: PortSet;
-  /** Live flows at most; beyond it the least recently seen are finalised (default 131072). */
+  /** Live flows at most; beyond it the least recently seen are finalised (default 65536). */
   maxFlows: number;
   /** Out-of-order bytes held per direction (default 256 KiB). */
   maxHeldBytes: number;
+  /** Out-of-order bytes held in all flows together (default 64 MiB); past it, holes become gaps at once. */
+  maxHeldTotal?: number;
   /** Called once per finished flow (closed, evicted or at end of capture). */
   onFlowDone: (flow: Flow) => void;
 }
@@ -64,7 +66,12 @@ export class FlowTable {
   evicted = 0;
   private readonly sink = new DirSink();
 
-  constructor(private readonly opts: FlowTableOptions) {}
+  /** Out-of-order bytes held across the whole table. */
+  readonly heldBudget: HeldBudget;
+
+  constructor(private readonly opts: FlowTableOptions) {
+    this.heldBudget = { used: 0, max: opts.maxHeldTotal ?? 64 * 1024 * 1024 };
+  }
 
   get liveFlows(): number {
     return this.live;
@@ -203,8 +210,8 @@ export class FlowTable {
       f.orientation = 'first-packet';
     }
     if (isTcp) {
-      f.tcpA = new TcpDirection(this.opts.maxHeldBytes);
-      f.tcpB = new TcpDirection(this.opts.maxHeldBytes);
+      f.tcpA = new TcpDirection(this.opts.maxHeldBytes, this.heldBudget);
+      f.tcpB = new TcpDirection(this.opts.maxHeldBytes, this.heldBudget);
     }
     f.classifier = new FlowClassifier(isTcp ? 'tcp' : 'udp', ports.has(p.srcPort) || ports.has(p.dstPort));
     this.insert(f);
@@ -230,6 +237,8 @@ export class FlowTable {
     if (mine === null || peer === null || cls === null || flow.done) return;
     if (cls.finished) {
       flow.done = true;
+      mine.release();
+      peer.release();
       return;
     }
     const sink = this.sink;
@@ -342,6 +351,8 @@ export class FlowTable {
       sink.fromA = false;
       flow.tcpB?.flush(sink);
     }
+    flow.tcpA?.release();
+    flow.tcpB?.release();
     sink.flow = null;
     this.opts.onFlowDone(flow);
   }

@@ -10,6 +10,12 @@ export interface StreamSink {
   gap(length: number, frame: number): void;
 }
 
+/** A byte budget shared by many directions. */
+export interface HeldBudget {
+  used: number;
+  max: number;
+}
+
 interface HeldSegment {
   seq: number;
   bytes: Buffer;
@@ -33,7 +39,11 @@ export class TcpDirection {
   finSeen = false;
   private held: HeldSegment[] = [];
 
-  constructor(private readonly maxHeldBytes: number) {}
+  constructor(
+    private readonly maxHeldBytes: number,
+    /** Shared by every direction of a flow table: out-of-order bytes held in all flows together. */
+    private readonly budget: HeldBudget = { used: 0, max: Number.POSITIVE_INFINITY },
+  ) {}
 
   /** A SYN fixes the initial sequence number: data starts at isn + 1. */
   syn(seq: number): void {
@@ -86,6 +96,13 @@ export class TcpDirection {
     }
   }
 
+  /** Drop held segments without delivering them (the flow needs no more bytes); returns their budget. */
+  release(): void {
+    for (const h of this.held) this.budget.used -= h.bytes.length;
+    this.held.length = 0;
+    this.heldBytes = 0;
+  }
+
   /** End of flow (FIN/RST/eviction/end of capture): flush what is held, gaps included. */
   flush(sink: StreamSink): void {
     while (this.held.length > 0) {
@@ -131,6 +148,7 @@ export class TcpDirection {
       if (rel > 0) return;
       this.held.shift();
       this.heldBytes -= first.bytes.length;
+      this.budget.used -= first.bytes.length;
       const len = first.bytes.length;
       if (rel + len <= 0) {
         this.retransmittedBytes += len;
@@ -149,7 +167,11 @@ export class TcpDirection {
     frame: number,
     sink: StreamSink,
   ): void {
-    if (captured < wireLen || this.heldBytes + captured > this.maxHeldBytes) {
+    if (
+      captured < wireLen ||
+      this.heldBytes + captured > this.maxHeldBytes ||
+      this.budget.used + captured > this.budget.max
+    ) {
       // Cannot hold it (cut by snaplen, or over the cap): deliver what is held, declare the hole before this
       // segment lost to the capture, then take the segment in order.
       this.flush(sink);
@@ -165,5 +187,6 @@ export class TcpDirection {
     while (i > 0 && seqDiff(this.held[i - 1]!.seq, seg.seq) > 0) i--;
     this.held.splice(i, 0, seg);
     this.heldBytes += captured;
+    this.budget.used += captured;
   }
 }

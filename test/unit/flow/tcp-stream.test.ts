@@ -86,3 +86,21 @@ describe('TcpDirection', () => {
     expect(t.heldBytes).toBe(0);
   });
 });
+
+describe('TcpDirection shared budget', () => {
+  it('holds out-of-order bytes only while the table-wide budget allows, and returns it on release', () => {
+    const budget = { used: 0, max: 5 };
+    const a = new TcpDirection(1024, budget);
+    const other = new TcpDirection(1024, budget);
+    const r = new Recorder();
+    a.syn(0);
+    other.syn(0);
+    a.segment(5, b('efg'), 0, 3, 3, 1, r);
+    expect(budget.used).toBe(3);
+    // b's hole cannot be held: over the shared budget it is a gap at once.
+    other.segment(5, b('xyz'), 0, 3, 3, 2, r);
+    expect(r.out).toEqual(['2:gap4', '2:xyz']);
+    a.release();
+    expect(budget.used).toBe(0);
+  });
+});
