@@ -34,7 +34,7 @@ export function addCaptureOptions(cmd: Command): Command {
       '--workers <n>',
       'analysis threads (default 1): several files are analysed side by side, one file is sharded by flow; see docs/performance.md',
     )
-    .option('--max-listed <n>', 'flows listed at most per capture; the rest are counted (memory bound)', '50000')
+    .option('--max-listed <n>', 'flows listed at most per capture; the rest are counted (memory bound)', '25000')
     .option('--all', 'list every flow, not only the NFS-relevant and DTLS ones');
 }
 

@@ -75,7 +75,7 @@ export async function runMounts(o: MountsOptions): Promise<number> {
       warnings: inv.warnings,
       exitCode,
     });
-    writeJson(doc, process.stdout);
+    await writeJson(doc, process.stdout);
   } else {
     const lines = [mounts.length > 0 ? mountsTable(mounts) : `no NFS mounts in ${inv.mountTable ?? 'the mount table'}`];
     if (findings.length > 0)

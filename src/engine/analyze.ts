@@ -20,7 +20,7 @@ export interface AnalyzeOptions {
   maxFlows?: number;
   /** Out-of-order bytes held per TCP direction (default 256 KiB). */
   maxHeldBytes?: number;
-  /** Flow results kept at most (default 50,000); beyond it flows are only counted (CaptureResult.unlisted). */
+  /** Flow results kept at most (default 25,000: about 100 MB of results); beyond it flows are only counted (CaptureResult.unlisted). */
   maxResults?: number;
   /**
    * Keep results of every flow (default), or only of the flows verify-encryption reports: NFS-relevant ones and
@@ -63,6 +63,8 @@ export class CaptureAnalysis {
   };
   /** Interface bitmask of each kept result, resolved to names at finish (names come with the summary). */
   private readonly ifMasks: number[] = [];
+  /** Results of closed flows still in the table (see freeze). */
+  private readonly frozen = new Map<Flow, FlowResult>();
   readonly decodeErrors: Record<string, number> = {};
 
   constructor(
@@ -74,6 +76,7 @@ export class CaptureAnalysis {
       maxFlows: opts.maxFlows ?? 65536,
       maxHeldBytes: opts.maxHeldBytes ?? 256 * 1024,
       onFlowDone: (f) => this.flowDone(f),
+      onFlowClosed: (f) => this.freeze(f),
     });
   }
 
@@ -130,13 +133,34 @@ export class CaptureAnalysis {
     return { capture, flows };
   }
 
-  private flowDone(f: Flow): void {
-    const r = this.toResult(f);
+  /**
+   * A closed TCP flow: its verdict can no longer change, so it is reduced to its result now and its analyzers are
+   * dropped; only the counters of trailing packets (last ACKs) are added at the end. Keeps memory proportional to
+   * the open flows, not to every flow of the capture.
+   */
+  private freeze(f: Flow): void {
+    this.frozen.set(f, this.toResult(f));
     f.classifier = null;
+    f.tcpA?.release();
+    f.tcpB?.release();
+    f.tcpA = null;
+    f.tcpB = null;
+  }
+
+  private flowDone(f: Flow): void {
+    let r = this.frozen.get(f);
+    if (r === undefined) r = this.toResult(f);
+    else {
+      this.frozen.delete(f);
+      this.refreshCounters(r, f);
+    }
+    f.classifier = null;
+    f.tcpA?.release();
+    f.tcpB?.release();
     f.tcpA = null;
     f.tcpB = null;
     const wanted = this.opts.listAll !== false || r.nfsRelevant || r.class === 'dtls';
-    if (wanted && this.results.length < (this.opts.maxResults ?? 50_000)) {
+    if (wanted && this.results.length < (this.opts.maxResults ?? 25_000)) {
       this.results.push(r);
       this.ifMasks.push(f.ifMask);
       return;
@@ -145,6 +169,15 @@ export class CaptureAnalysis {
     u.total++;
     u.byClass[r.class] = (u.byClass[r.class] ?? 0) + 1;
     if (r.nfsRelevant) u.nfsRelevantByVerdict[r.verdict] = (u.nfsRelevantByVerdict[r.verdict] ?? 0) + 1;
+  }
+
+  private refreshCounters(r: FlowResult, f: Flow): void {
+    const c = f.clientIsA;
+    r.lastSeen = isoTime(f.lastSec, f.lastNsec);
+    r.lastFrame = f.lastFrame;
+    r.packets = { total: f.pktsA + f.pktsB, toServer: c ? f.pktsA : f.pktsB, toClient: c ? f.pktsB : f.pktsA };
+    r.bytes = { total: f.bytesA + f.bytesB, toServer: c ? f.bytesA : f.bytesB, toClient: c ? f.bytesB : f.bytesA };
+    r.payload = { total: f.payA + f.payB, toServer: c ? f.payA : f.payB, toClient: c ? f.payB : f.payA };
   }
 
   private toResult(f: Flow): FlowResult {

@@ -17,6 +17,12 @@ export interface FlowTableOptions {
   maxHeldBytes: number;
   /** Out-of-order bytes held in all flows together (default 64 MiB); past it, holes become gaps at once. */
   maxHeldTotal?: number;
+  /**
+   * Called once when a TCP flow closes (FIN both ways, or RST), after its held bytes were delivered: the owner may
+   * reduce the flow's analysis to its result and drop the analyzers (set `classifier`, `tcpA`, `tcpB` to null).
+   * The flow stays in the table, counting trailing packets, until onFlowDone.
+   */
+  onFlowClosed?: (flow: Flow) => void;
   /** Called once per finished flow (closed, evicted or at end of capture). */
   onFlowDone: (flow: Flow) => void;
 }
@@ -234,11 +240,14 @@ export class FlowTable {
       else flow.finB = true;
     }
     const cls = flow.classifier;
-    if (mine === null || peer === null || cls === null || flow.done) return;
-    if (cls.finished) {
-      flow.done = true;
-      mine.release();
-      peer.release();
+    if (mine === null || peer === null || cls === null) return;
+    if (flow.done || cls.finished) {
+      if (!flow.done) {
+        flow.done = true;
+        mine.release();
+        peer.release();
+      }
+      if (flow.closed) this.opts.onFlowClosed?.(flow);
       return;
     }
     const sink = this.sink;
@@ -267,6 +276,9 @@ export class FlowTable {
       flow.tcpA?.flush(sink);
       sink.fromA = false;
       flow.tcpB?.flush(sink);
+      sink.flow = null;
+      this.opts.onFlowClosed?.(flow);
+      return;
     }
     sink.flow = null;
   }

@@ -1,6 +1,28 @@
-/** JSON writer: the result document as is. */
+/**
+ * JSON writer: the result document, pretty-printed. Flows are written one at a time (waiting for the stream to
+ * drain) instead of as one string, so a capture with tens of thousands of flows never needs its whole JSON text
+ * in memory; the text is the same as JSON.stringify(doc, null, 2).
+ */
+import { once } from 'node:events';
 import type { ResultDocument } from './schema.js';
 
-export function writeJson(doc: ResultDocument, out: NodeJS.WritableStream): void {
-  out.write(`${JSON.stringify(doc, null, 2)}\n`);
+const MARK = '"\u0000wireseal-flows\u0000"';
+
+async function put(out: NodeJS.WritableStream, s: string): Promise<void> {
+  if (!out.write(s)) await once(out, 'drain');
+}
+
+export async function writeJson(doc: ResultDocument, out: NodeJS.WritableStream): Promise<void> {
+  if (doc.flows.length === 0) {
+    await put(out, `${JSON.stringify(doc, null, 2)}\n`);
+    return;
+  }
+  const shell = JSON.stringify({ ...doc, flows: MARK }, null, 2).replace(JSON.stringify(MARK), MARK);
+  const at = shell.indexOf(MARK);
+  await put(out, `${shell.slice(0, at)}[\n`);
+  for (let i = 0; i < doc.flows.length; i++) {
+    const text = JSON.stringify(doc.flows[i], null, 2).replace(/\n/g, '\n    ');
+    await put(out, `    ${text}${i + 1 < doc.flows.length ? ',' : ''}\n`);
+  }
+  await put(out, `  ]${shell.slice(at + MARK.length)}\n`);
 }

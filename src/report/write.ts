@@ -16,7 +16,7 @@ export async function writeDocument(
   out: NodeJS.WritableStream,
   verdicts: boolean,
 ): Promise<void> {
-  if (format === 'json') writeJson(doc, out);
+  if (format === 'json') await writeJson(doc, out);
   else if (format === 'junit') (await import('./junit.js')).writeJunit(doc, out);
   else if (format === 'sarif') (await import('./sarif.js')).writeSarif(doc, out);
   else (await import('./table.js')).writeTable(doc, out, { verdicts });
