@@ -168,7 +168,7 @@ export class CaptureAnalysis {
     const u = this.unlisted;
     u.total++;
     u.byClass[r.class] = (u.byClass[r.class] ?? 0) + 1;
-    if (r.nfsRelevant) u.nfsRelevantByVerdict[r.verdict] = (u.nfsRelevantByVerdict[r.verdict] ?? 0) + 1;
+    if (r.nfsRelevant && !r.loopback) u.nfsRelevantByVerdict[r.verdict] = (u.nfsRelevantByVerdict[r.verdict] ?? 0) + 1;
   }
 
   private refreshCounters(r: FlowResult, f: Flow): void {

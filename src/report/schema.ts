@@ -143,7 +143,7 @@ export interface CaptureResult {
   flowsTotal: number;
   /**
    * Flows analysed but not listed in `flows`: unrelated to NFS (verify-encryption lists NFS-relevant and DTLS flows
-   * unless --all), or beyond the listing cap. NFS-relevant ones are counted by verdict so none goes unreported.
+   * unless --all), or beyond the listing cap. NFS-relevant ones off loopback are counted by verdict so none goes unreported.
    */
   unlisted?: { total: number; byClass: Record<string, number>; nfsRelevantByVerdict: Record<string, number> };
 }
