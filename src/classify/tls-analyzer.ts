@@ -154,6 +154,7 @@ export class HelloState {
       out.grade = g.grade;
       out.gradeReasons = g.reasons;
       out.handshake = this.resumed() ? 'resumed' : 'full';
+      if (sh.alpn !== undefined) out.alpnSelected = sh.alpn;
       if (sh === this.retryRequest) out.gradeReasons.push('version and suite from the HelloRetryRequest');
     } else if (ch !== null) {
       out.version = NONE;

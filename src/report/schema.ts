@@ -48,6 +48,8 @@ export interface TlsSummary {
   helloRetryRequest: boolean;
   sni?: string;
   alpn?: string[];
+  /** ALPN protocol the ServerHello selected (TLS <= 1.2 only: in TLS 1.3 it travels encrypted). */
+  alpnSelected?: string;
   /** Versions the ClientHello offered (supported_versions, else its legacy version). */
   offeredVersions?: string[];
   /** Record-layer version seen on records ("TLS 1.2"). */

@@ -22,6 +22,7 @@ interface Row {
   credential: string;
   calls: string;
   replies: string;
+  notes: string;
 }
 
 const lines = readFileSync('captures/public/GROUND_TRUTH.tsv', 'utf8').trim().split('\n').slice(1);
@@ -40,6 +41,7 @@ const rows: Row[] = lines.map((l) => {
     credential: c[9]!,
     calls: c[11]!,
     replies: c[12]!,
+    notes: c[13] ?? '',
   };
 });
 const ports = new PortSet('2049,111,20048,988,20049-21049');
@@ -102,6 +104,11 @@ function tlsExpectation(row: Row, f: FlowResult): void {
   expect(m, `cipher column ${row.cipher}`).not.toBeNull();
   expect([s.version, s.cipherSuite, s.cipherSuiteId]).toEqual([row.version, m![1], Number.parseInt(m![2]!, 16)]);
   expect([ep(f.client), ep(f.server)]).toEqual([row.client, row.server]);
+  // SNI and, for TLS 1.2, the ALPN protocol the server chose (tshark's note), when the row names them.
+  const sni = /SNI ([^;\]]+)/.exec(row.notes);
+  if (sni) expect(s.sni).toBe(sni[1]!.trim());
+  const alpn = /ALPN ([^;\]]+)/.exec(row.notes);
+  if (alpn && row.version === 'TLS 1.2') expect(s.alpnSelected).toBe(alpn[1]!.trim());
 }
 
 function rpcExpectation(row: Row, f: FlowResult): void {
