@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { buildDocument } from '../report/document.js';
 import type { CaptureResult, Finding, FlowResult, MountResult } from '../report/schema.js';
 import { type Format, writeDocument } from '../report/write.js';
-import { findingsFail, flowFindings } from '../verify/flow-policy.js';
+import { findingsFail, flowFindings, flowRef, leaked } from '../verify/flow-policy.js';
 import { addCaptureOptions, type CaptureCliOptions, runCaptures } from './captures.js';
 import { EXIT } from './exit-codes.js';
 import { UsageError } from './main.js';
@@ -102,6 +102,13 @@ async function crossReferenceHost(
       !((f.code === 'CLEARTEXT-NFS' || f.code === 'WEAK-CIPHER') && (f.flows ?? []).every((r) => explained.has(r))),
   );
   findings.length = 0;
+  // Triage: a mount that leaked says what crossed the wire in the clear (operations and volume, never data).
+  const byRef = new Map(flows.map((f) => [flowRef(f), f]));
+  for (const h of hostFindings) {
+    if (h.code !== 'BYPASS' && h.code !== 'UNEXPLAINED') continue;
+    const leakedFlows = (h.flows ?? []).map((r) => byRef.get(r)).filter((f) => f?.class === 'nfs-cleartext');
+    if (leakedFlows.length > 0) h.message += `; exposed: ${leaked(leakedFlows as FlowResult[])}`;
+  }
   findings.push(...kept, ...hostFindings);
   return mounts;
 }

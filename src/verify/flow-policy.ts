@@ -40,7 +40,7 @@ function fromClients(flows: FlowResult[]): string {
 }
 
 /** What cleartext flows exposed, for triage: payload volume and the operations (never their arguments). */
-function leaked(flows: FlowResult[]): string {
+export function leaked(flows: FlowResult[]): string {
   const counts = new Map<string, number>();
   let bytes = 0;
   for (const f of flows) {
@@ -52,7 +52,11 @@ function leaked(flows: FlowResult[]): string {
   const shown = ops.slice(0, 6).map(([n, c]) => `${n}x${c}`);
   const more = ops.length > 6 ? ` +${ops.length - 6} more` : '';
   const exposure = data ? 'file data or names readable' : 'metadata and file handles readable';
-  return `${bytes} payload bytes, ${exposure} (${shown.join(', ') || 'no operation decoded'}${more})`;
+  // ISO times of one format sort as text.
+  const first = flows.map((f) => f.firstSeen).sort()[0] ?? '';
+  const last = flows.map((f) => f.lastSeen).sort()[flows.length - 1] ?? '';
+  const when = first ? ` between ${first} and ${last}` : '';
+  return `${bytes} payload bytes${when}, ${exposure} (${shown.join(', ') || 'no operation decoded'}${more})`;
 }
 
 function message(g: Group): string {

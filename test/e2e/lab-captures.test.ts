@@ -47,7 +47,7 @@ describe('lab verdicts', () => {
     expect(findings[0]).toMatchObject({ code: 'CLEARTEXT-NFS', severity: 'high' });
     expect(findings[0]!.flows).toEqual([0, 1, 2, 3].map((i) => `captures/lab/nfs4-cleartext.pcap#tcp.${i}`));
     expect(findings[0]!.message).toMatch(
-      /^NFSv4 in the clear on the wire, tcp to 198\.51\.100\.20:2049 from 198\.51\.100\.10 \(4 flows\): \d+ payload bytes, file data or names readable \(PUTFHx\d+, /,
+      /^NFSv4 in the clear on the wire, tcp to 198\.51\.100\.20:2049 from 198\.51\.100\.10 \(4 flows\): \d+ payload bytes between 2026-11-24T00:23:45\.015161000Z and 2026-11-24T00:23:45\.\d+Z, file data or names readable \(PUTFHx\d+, /,
     );
     expect(findingsFail(findings)).toBe(true);
   });
