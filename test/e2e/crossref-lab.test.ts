@@ -30,6 +30,12 @@ describe('verify-encryption --host-root on the lab capture', () => {
     const bypass = doc.findings.filter((f) => f.code === 'BYPASS');
     expect(bypass).toHaveLength(1);
     expect(bypass[0].mount).toBe('/mnt/efs-direct');
+    // Triage: what crossed the wire in the clear, and when (operations and volume only).
+    expect(bypass[0].message).toMatch(
+      /; exposed: \d+ payload bytes between \S+Z and \S+Z, file data or names readable \(PUTFHx16, /,
+    );
+    // Its flows' own CLEARTEXT-NFS finding is folded into the BYPASS.
+    expect(doc.findings.filter((f) => f.code === 'CLEARTEXT-NFS')).toEqual([]);
     expect(bypass[0].flows).toEqual([8, 9, 10, 11].map((id) => `${CAP}#tcp.${id}`));
     // Nothing against the tunneled mount: its TLS flows to 198.51.100.21:2049 and its loopback leg were seen.
     expect(doc.findings.filter((f) => f.mount === '/mnt/efs')).toEqual([]);
