@@ -72,12 +72,19 @@ export function writeTable(doc: ResultDocument, out: NodeJS.WritableStream, opts
     if (c.error) lines.push(`error: ${c.error.message}`);
   }
   for (const w of doc.warnings) lines.push(`warning: ${w}`);
-  const byVerdict = Object.entries(doc.summary.byVerdict)
-    .map(([k, v]) => `${v} ${k}`)
-    .join(', ');
-  lines.push(
-    '',
-    `${doc.summary.flows} flow${doc.summary.flows === 1 ? '' : 's'} (${byVerdict || 'none'}); ${doc.summary.findings} finding${doc.summary.findings === 1 ? '' : 's'}; exit ${doc.summary.exitCode}`,
-  );
+  const n = doc.summary.flows;
+  const flowsText = `${n} flow${n === 1 ? '' : 's'}`;
+  if (opts.verdicts) {
+    const byVerdict = Object.entries(doc.summary.byVerdict)
+      .map(([k, v]) => `${v} ${k}`)
+      .join(', ');
+    const m = doc.summary.findings;
+    lines.push(
+      '',
+      `${flowsText} (${byVerdict || 'none'}); ${m} finding${m === 1 ? '' : 's'}; exit ${doc.summary.exitCode}`,
+    );
+  } else {
+    lines.push('', `${flowsText}; exit ${doc.summary.exitCode}`);
+  }
   out.write(`${lines.join('\n')}\n`);
 }
