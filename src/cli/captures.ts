@@ -110,8 +110,6 @@ export async function runCaptures(files: string[], o: CaptureCliOptions): Promis
       inputDamaged = true;
       process.stderr.write(`wireseal: ${c.error.message} (results before it are kept)\n`);
     }
-    const unknownLink = c.decodeErrors['unknown-linktype'];
-    if (unknownLink) warnings.push(`${c.file}: ${unknownLink} packets of an unsupported link type were skipped`);
     if (c.unlisted && c.unlisted.total > (c.unlisted.byClass.none ?? 0) + (c.unlisted.byClass.tls ?? 0)) {
       warnings.push(
         `${c.file}: ${c.unlisted.total} flows analysed but not listed (${JSON.stringify(c.unlisted.byClass)})`,

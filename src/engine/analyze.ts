@@ -63,6 +63,8 @@ export class CaptureAnalysis {
   };
   /** Interface bitmask of each kept result, resolved to names at finish (names come with the summary). */
   private readonly ifMasks: number[] = [];
+  /** The first packet of a link type we cannot decode: reported as the capture's error (exit 3). */
+  private unknownLink: { linkType: number; offset: number } | null = null;
   /** Results of closed flows still in the table (see freeze). */
   private readonly frozen = new Map<Flow, FlowResult>();
   readonly decodeErrors: Record<string, number> = {};
@@ -86,6 +88,9 @@ export class CaptureAnalysis {
     const st = decodePacket(rec, p, this.frags);
     if (st !== 'ok') {
       if (st !== 'fragment-pending') this.decodeErrors[st] = (this.decodeErrors[st] ?? 0) + 1;
+      if (st === 'unknown-linktype' && this.unknownLink === null) {
+        this.unknownLink = { linkType: rec.linkType, offset: rec.fileOffset };
+      }
       return;
     }
     const shard = this.opts.shard;
@@ -129,6 +134,14 @@ export class CaptureAnalysis {
     if (summary.ifDrops !== undefined) capture.interfaceDrops = summary.ifDrops;
     if (summary.error) {
       capture.error = { kind: summary.error.kind, offset: summary.error.offset, message: summary.error.message };
+    } else if (this.unknownLink !== null) {
+      const { linkType, offset } = this.unknownLink;
+      const n = this.decodeErrors['unknown-linktype'] ?? 0;
+      capture.error = {
+        kind: 'unsupported',
+        offset,
+        message: `${summary.file}: unsupported at byte ${offset}: link type ${linkType} is not decoded (${n} packets skipped)`,
+      };
     }
     return { capture, flows };
   }

@@ -197,3 +197,26 @@ describe('bounded listing', () => {
     expect(all.flows.map((f) => [f.class, f.tls?.cipherSuiteId])).toEqual([['tls', 0xc030]]);
   });
 });
+
+describe('unknown link types', () => {
+  it('a capture of an undecodable link type is an input error naming the file and offset', () => {
+    const hdr = Buffer.alloc(24);
+    hdr.writeUInt32LE(0xa1b2c3d4, 0);
+    hdr.writeUInt16LE(2, 4);
+    hdr.writeUInt16LE(4, 6);
+    hdr.writeUInt32LE(65535, 16);
+    hdr.writeUInt32LE(147, 20); // LINKTYPE_USER0
+    const rec = Buffer.alloc(16 + 40);
+    rec.writeUInt32LE(1, 0);
+    rec.writeUInt32LE(40, 8);
+    rec.writeUInt32LE(40, 12);
+    const file = path.join(tmp, 'user0.pcap');
+    writeFileSync(file, Buffer.concat([hdr, rec, rec]));
+    const r = json(['verify-encryption', file]);
+    expect(r.code).toBe(3);
+    expect(r.stderr.trim()).toBe(
+      `wireseal: ${file}: unsupported at byte 24: link type 147 is not decoded (2 packets skipped) (results before it are kept)`,
+    );
+    expect(r.doc.captures[0]).toMatchObject({ packets: 2, error: { kind: 'unsupported', offset: 24 } });
+  });
+});
