@@ -55,8 +55,7 @@ export class FlowClassifier {
   /** Per direction: bytes now go to TLS (after a STARTTLS upgrade, or a TLS flow). */
   private tlsDir0 = false;
   private tlsDir1 = false;
-  private probes0 = 0;
-  private probes1 = 0;
+  private probes = 0;
   /** True once any payload reached this classifier. */
   started = false;
 
@@ -96,7 +95,7 @@ export class FlowClassifier {
   tcpData(dir: Dir, data: Uint8Array, offset: number, length: number, frame: number): void {
     this.started = true;
     if (this.detected === 'opaque') return;
-    if (this.detected === 'none' && !this.probeTcp(dir, data, offset, length, frame)) return;
+    if (this.detected === 'none' && !this.probeTcp(data, offset, length, frame)) return;
     if (this.detected === 'tls') {
       this.tls!.onData(dir, data, offset, length, frame);
       return;
@@ -134,7 +133,7 @@ export class FlowClassifier {
         this.dtls = new DtlsAnalyzer(this.evidence);
         this.evidence.add(frame, dir, 'DTLS record header');
       } else {
-        if (this.bumpProbe(dir)) this.giveUp(frame);
+        if (this.bumpProbe()) this.giveUp(frame);
         return;
       }
     }
@@ -142,7 +141,7 @@ export class FlowClassifier {
     else if (this.detected === 'dtls') this.dtls!.onDatagram(dir, data, offset, length, frame);
   }
 
-  private probeTcp(dir: Dir, data: Uint8Array, offset: number, length: number, frame: number): boolean {
+  private probeTcp(data: Uint8Array, offset: number, length: number, frame: number): boolean {
     if (probeRpcRecord(data, offset, length)) {
       this.detected = 'rpc';
       this.rpc = new RpcAnalyzer('tcp', this.evidence);
@@ -155,14 +154,14 @@ export class FlowClassifier {
       this.tlsDir1 = true;
       return true;
     }
-    if (this.bumpProbe(dir)) this.giveUp(frame);
+    if (this.bumpProbe()) this.giveUp(frame);
     return false;
   }
 
-  private bumpProbe(dir: Dir): boolean {
-    if (dir === 0) this.probes0++;
-    else this.probes1++;
-    return this.probes0 + this.probes1 >= MAX_PROBES * 2 || (this.probes0 >= MAX_PROBES && this.probes1 >= MAX_PROBES);
+  /** Counts a failed probe; true after MAX_PROBES * 2 of them (both directions together). */
+  private bumpProbe(): boolean {
+    this.probes++;
+    return this.probes >= MAX_PROBES * 2;
   }
 
   private giveUp(frame: number): void {
