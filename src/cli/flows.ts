@@ -23,7 +23,7 @@ export function registerFlows(program: Command, done: Done): void {
       warnings: run.warnings,
       exitCode,
     });
-    await writeDocument(doc, o.format as Format, process.stdout, false);
     done(exitCode);
+    await writeDocument(doc, o.format as Format, process.stdout, false);
   });
 }

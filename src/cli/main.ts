@@ -14,6 +14,8 @@ export async function main(argv: string[]): Promise<number> {
   let code: number = EXIT.OK;
   registerCommands(program, (c) => {
     code = c;
+    // Known before the output is written, so a reader that goes away early (EPIPE) still gets the right code.
+    process.exitCode = c;
   });
   try {
     await program.parseAsync(argv);

@@ -48,8 +48,8 @@ export function registerVerify(program: Command, done: Done): void {
         policy: { ...policy, ports: o.ports },
         exitCode,
       });
-      await writeDocument(doc, o.format as Format, process.stdout, true);
       done(exitCode);
+      await writeDocument(doc, o.format as Format, process.stdout, true);
     });
 }
 

@@ -220,3 +220,12 @@ describe('unknown link types', () => {
     expect(r.doc.captures[0]).toMatchObject({ packets: 2, error: { kind: 'unsupported', offset: 24 } });
   });
 });
+
+describe('output to a reader that goes away', () => {
+  it.each(['table', 'json'])('%s: no stack trace, the exit code still says what was found', (format) => {
+    const cmd = `node bin/wireseal.js verify-encryption captures/lab/nfs4-cleartext.pcap captures/public/pcapplusplus/tls2.pcap --all --format ${format} | head -c 10 > /dev/null; echo "\${PIPESTATUS[0]}"`;
+    const r = spawnSync('bash', ['-c', cmd], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim()).toBe('1');
+  });
+});
