@@ -65,6 +65,8 @@ export async function runMounts(o: MountsOptions): Promise<number> {
   const findings = crossReference([], inv, mounts);
   const exitCode = findingsExitCode(findings);
   for (const w of inv.warnings) process.stderr.write(`wireseal: warning: ${w}\n`);
+  // Set before writing, so a reader that goes away early (EPIPE) still gets the right code.
+  process.exitCode = exitCode;
   if (o.format === 'json') {
     const doc = buildDocument({
       command: 'mounts',
