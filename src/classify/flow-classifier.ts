@@ -13,7 +13,7 @@ import { DtlsAnalyzer } from './dtls-analyzer.js';
 import { RpcAnalyzer } from './rpc-analyzer.js';
 import { TlsAnalyzer } from './tls-analyzer.js';
 
-/** How many runs (TCP) or datagrams (UDP) per direction we probe before calling a flow opaque. */
+/** Failed probes per direction, on average, before a flow is called opaque (MAX_PROBES * 2 runs or datagrams in all). */
 const MAX_PROBES = 8;
 
 export type Detected = 'none' | 'rpc' | 'tls' | 'dtls' | 'opaque';

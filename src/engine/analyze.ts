@@ -45,6 +45,8 @@ export interface CaptureAnalysisResult {
   flows: FlowResult[];
 }
 
+const NO_COUNTS = { total: 0, toServer: 0, toClient: 0 } as const;
+
 function isoTime(sec: number, nsec: number): string {
   const d = new Date(sec * 1000);
   if (Number.isNaN(d.getTime())) return '';
@@ -184,6 +186,7 @@ export class CaptureAnalysis {
     if (r.nfsRelevant && !r.loopback) u.nfsRelevantByVerdict[r.verdict] = (u.nfsRelevantByVerdict[r.verdict] ?? 0) + 1;
   }
 
+  /** The fields that trailing packets still change: last seen and the counters, by direction. */
   private refreshCounters(r: FlowResult, f: Flow): void {
     const c = f.clientIsA;
     r.lastSeen = isoTime(f.lastSec, f.lastNsec);
@@ -225,12 +228,12 @@ export class CaptureAnalysis {
       server,
       orientation: f.orientation,
       firstSeen: isoTime(f.firstSec, f.firstNsec),
-      lastSeen: isoTime(f.lastSec, f.lastNsec),
+      lastSeen: '',
       firstFrame: f.firstFrame,
-      lastFrame: f.lastFrame,
-      packets: { total: f.pktsA + f.pktsB, toServer: c ? f.pktsA : f.pktsB, toClient: c ? f.pktsB : f.pktsA },
-      bytes: { total: f.bytesA + f.bytesB, toServer: c ? f.bytesA : f.bytesB, toClient: c ? f.bytesB : f.bytesA },
-      payload: { total: payloadBytes, toServer: c ? f.payA : f.payB, toClient: c ? f.payB : f.payA },
+      lastFrame: 0,
+      packets: NO_COUNTS,
+      bytes: NO_COUNTS,
+      payload: NO_COUNTS,
       gaps: { toServer: c ? gapA : gapB, toClient: c ? gapB : gapA },
       nfsRelevant: onServicePort || cls?.detected === 'rpc',
       loopback,
@@ -239,6 +242,7 @@ export class CaptureAnalysis {
       verdictReason: v.reason,
       evidence: cls ? cls.evidence.items : [],
     };
+    this.refreshCounters(r, f);
     if (v.tls) r.tls = v.tls;
     if (v.dtls) r.dtls = v.dtls;
     if (v.rpc) r.rpc = v.rpc;

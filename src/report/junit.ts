@@ -3,6 +3,7 @@
  * (failed when a finding of severity medium or higher names it), and one suite for host findings.
  */
 import { basename } from 'node:path';
+import { flowRef } from './refs.js';
 import type { Finding, FlowResult, ResultDocument } from './schema.js';
 
 const FAILING = new Set(['critical', 'high', 'medium']);
@@ -27,12 +28,10 @@ export function writeJunit(doc: ResultDocument, out: NodeJS.WritableStream): voi
   const captures = new Map<string, FlowResult[]>();
   for (const f of doc.flows) captures.set(f.capture, [...(captures.get(f.capture) ?? []), f]);
   for (const [capture, flows] of captures) {
-    const failures = flows.filter((f) =>
-      (byFlow.get(`${f.capture}#${f.transport}.${f.id}`) ?? []).some((x) => FAILING.has(x.severity)),
-    );
+    const failures = flows.filter((f) => (byFlow.get(flowRef(f)) ?? []).some((x) => FAILING.has(x.severity)));
     lines.push(`  <testsuite name="${esc(basename(capture))}" tests="${flows.length}" failures="${failures.length}">`);
     for (const f of flows) {
-      const fs = (byFlow.get(`${f.capture}#${f.transport}.${f.id}`) ?? []).filter((x) => FAILING.has(x.severity));
+      const fs = (byFlow.get(flowRef(f)) ?? []).filter((x) => FAILING.has(x.severity));
       lines.push(`    <testcase classname="${esc(basename(capture))}" name="${esc(flowName(f))}">`);
       for (const x of fs) lines.push(`      <failure type="${esc(x.code)}" message="${esc(x.message)}"/>`);
       lines.push(`      <system-out>${esc(`${f.verdict}: ${f.verdictReason}`)}</system-out>`, '    </testcase>');

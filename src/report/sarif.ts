@@ -2,6 +2,7 @@
  * SARIF 2.1.0 writer (code-scanning dashboards): one result per finding, its rule the finding code; locations
  * name the capture (and frame) or the config file and line that show it.
  */
+import { refCapture } from './refs.js';
 import type { Finding, ResultDocument, Severity } from './schema.js';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
@@ -24,8 +25,7 @@ function locations(x: Finding): SarifLocation[] {
     });
   }
   for (const r of x.flows ?? []) {
-    const capture = r.slice(0, r.lastIndexOf('#'));
-    out.push({ physicalLocation: { artifactLocation: { uri: capture } } });
+    out.push({ physicalLocation: { artifactLocation: { uri: refCapture(r) } } });
   }
   return out;
 }

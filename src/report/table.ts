@@ -1,11 +1,8 @@
 /** Human-readable writer: tables of flows, mounts and findings, then a summary. Never prints payload bytes. */
 import { basename } from 'node:path';
 import Table from 'cli-table3';
+import { endpointText as ep, refCapture } from './refs.js';
 import type { FlowResult, ResultDocument } from './schema.js';
-
-function ep(e: { ip: string; port: number }): string {
-  return e.ip.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`;
-}
 
 function hex4(n: number): string {
   return `0x${n.toString(16).padStart(4, '0')}`;
@@ -62,7 +59,7 @@ export function writeTable(doc: ResultDocument, out: NodeJS.WritableStream, opts
     });
     for (const x of doc.findings) {
       let text = x.mount && !x.message.startsWith(x.mount) ? `${x.mount}: ${x.message}` : x.message;
-      const captures = [...new Set((x.flows ?? []).map((r) => basename(r.slice(0, r.lastIndexOf('#')))))];
+      const captures = [...new Set((x.flows ?? []).map((r) => basename(refCapture(r))))];
       if (captures.length > 0) text += ` [${captures.join(', ')}]`;
       t.push([x.severity, x.code, text]);
     }

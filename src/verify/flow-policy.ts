@@ -2,7 +2,10 @@
  * Policy over flow verdicts (verify-encryption without host configs): which flows are findings.
  * NFS-relevant flows only (NFS port set, or RPC found by content): TLS to a web server is not our business.
  */
+import { endpointText as ep, flowRef } from '../report/refs.js';
 import type { Finding, FlowResult, Grade } from '../report/schema.js';
+
+export { flowRef };
 
 export interface FlowPolicy {
   /** Lowest acceptable grade. */
@@ -15,14 +18,6 @@ export interface FlowPolicy {
 const SENSITIVE_PROGRAMS = /^(nfs|mount|nlm|nfs_acl|nfs_cb|efs-proxy)\//;
 
 const GRADE_RANK: Record<Grade, number> = { strong: 2, weak: 1, insecure: 0, unknown: -1 };
-
-export function flowRef(f: FlowResult): string {
-  return `${f.capture}#${f.transport}.${f.id}`;
-}
-
-function ep(e: { ip: string; port: number }): string {
-  return e.ip.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`;
-}
 
 /** Flows that make one finding: same capture, server, code, severity and detail (version, suite or programs). */
 interface Group {

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { analyzeCaptureFile } from '../../src/engine/analyze.js';
 import { PortSet } from '../../src/flow/ports.js';
+import { endpointText as ep } from '../../src/report/refs.js';
 import type { FlowResult } from '../../src/report/schema.js';
 
 interface Conv {
@@ -25,10 +26,6 @@ interface CaptureTruth {
 
 const truth = JSON.parse(readFileSync('test/fixtures/conversations.json', 'utf8')) as Record<string, CaptureTruth>;
 const ports = new PortSet('2049,111,20048,988,20049-21049');
-
-function ep(e: { ip: string; port: number }): string {
-  return e.ip.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`;
-}
 
 function key(l4: string, x: string, y: string, packets: number, bytes: number): string {
   const [p, q] = x < y ? [x, y] : [y, x];

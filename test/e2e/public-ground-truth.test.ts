@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { analyzeCaptureFile } from '../../src/engine/analyze.js';
 import { PortSet } from '../../src/flow/ports.js';
+import { endpointText as ep } from '../../src/report/refs.js';
 import type { FlowResult } from '../../src/report/schema.js';
 
 interface Row {
@@ -53,10 +54,6 @@ function flowsOf(file: string): Promise<FlowResult[]> {
     cache.set(file, p);
   }
   return p;
-}
-
-function ep(e: { ip: string; port: number }): string {
-  return e.ip.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`;
 }
 
 function findFlow(flows: FlowResult[], row: Row): FlowResult | undefined {
