@@ -8,6 +8,7 @@ import { buildDocument } from '../report/document.js';
 import { writeJson } from '../report/json.js';
 import type { Finding, MountResult } from '../report/schema.js';
 import { crossReference, findingsExitCode } from '../verify/index.js';
+import { EXIT } from './exit-codes.js';
 import { UsageError } from './main.js';
 
 export interface MountsOptions {
@@ -63,7 +64,8 @@ export async function runMounts(o: MountsOptions): Promise<number> {
   const inv = await readInventoryOrFail(o.hostRoot);
   const mounts = judgeMounts(inv);
   const findings = crossReference([], inv, mounts);
-  const exitCode = findingsExitCode(findings);
+  // No mount table could be read: the input is unreadable, not clean.
+  const exitCode = inv.mountTable === undefined ? EXIT.INPUT : findingsExitCode(findings);
   for (const w of inv.warnings) process.stderr.write(`wireseal: warning: ${w}\n`);
   // Set before writing, so a reader that goes away early (EPIPE) still gets the right code.
   process.exitCode = exitCode;
@@ -79,7 +81,8 @@ export async function runMounts(o: MountsOptions): Promise<number> {
     });
     await writeJson(doc, process.stdout);
   } else {
-    const lines = [mounts.length > 0 ? mountsTable(mounts) : `no NFS mounts in ${inv.mountTable ?? 'the mount table'}`];
+    const none = inv.mountTable ? `no NFS mounts in ${inv.mountTable}` : 'no mount table could be read';
+    const lines = [mounts.length > 0 ? mountsTable(mounts) : none];
     if (findings.length > 0)
       lines.push(
         '',

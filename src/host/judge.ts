@@ -199,15 +199,25 @@ function judgeOne(m: MountEntry, inv: HostInventory, addr: string, port: number)
   const xprtsec = optString(m.options, 'xprtsec');
   if (xprtsec === 'tls' || xprtsec === 'mtls') return judgeXprtsec(xprtsec, inv);
   const sec = optString(m.options, 'sec') ?? 'sys';
-  if (sec.split(':').includes('krb5p')) {
+  const flavors = sec.split(':');
+  if (flavors.every((f) => f === 'krb5p')) {
     return {
       mechanism: 'krb5p',
       verdict: 'kerberos-privacy',
       reason: 'sec=krb5p: RPCSEC_GSS privacy encrypts every NFS call and reply',
     };
   }
-  if (isLoopback(addr)) return judgeLoopback(m, inv, port);
-  return { mechanism: 'direct', verdict: 'direct-cleartext', reason: directReason(m, addr) };
+  const judged = isLoopback(addr)
+    ? judgeLoopback(m, inv, port)
+    : { mechanism: 'direct', verdict: 'direct-cleartext' as const, reason: directReason(m, addr) };
+  // A list such as krb5p:sys lets the server pick a flavor without privacy: krb5p is then not a guarantee.
+  if (flavors.includes('krb5p'))
+    judged.reason += ` (sec=${sec} also allows ${weakerFlavors(flavors)}: not Kerberos privacy)`;
+  return judged;
+}
+
+function weakerFlavors(flavors: string[]): string {
+  return flavors.filter((f) => f !== 'krb5p').join(', ');
 }
 
 export function judgeMount(m: MountEntry, inv: HostInventory): MountResult {

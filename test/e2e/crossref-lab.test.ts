@@ -56,6 +56,15 @@ describe('mounts and collect on the lab host bundle', () => {
     expect(r.stderr).toBe('');
   });
 
+  it('exits 3 when no mount table could be read', () => {
+    const empty = path.join(tmp, 'empty-root');
+    execFileSync('mkdir', ['-p', empty]);
+    const r = cli(['mounts', '--host-root', empty]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toBe('wireseal: warning: /proc/mounts: no readable mount table; no mounts to judge\n');
+    expect(r.stdout).toBe('no mount table could be read\n');
+  });
+
   it('a missing host root is a one-line usage error', () => {
     const r = cli(['mounts', '--host-root', path.join(tmp, 'missing')]);
     expect(r.code).toBe(2);
