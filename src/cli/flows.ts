@@ -2,8 +2,8 @@
 import type { Command } from 'commander';
 import { buildDocument } from '../report/document.js';
 import { type Format, writeDocument } from '../report/write.js';
+import { decideExit } from '../verify/exit-code.js';
 import { addCaptureOptions, type CaptureCliOptions, runCaptures } from './captures.js';
-import { EXIT } from './exit-codes.js';
 import type { Done } from './registry.js';
 
 export function registerFlows(program: Command, done: Done): void {
@@ -14,7 +14,7 @@ export function registerFlows(program: Command, done: Done): void {
       .argument('[captures...]', 'capture files'),
   ).action(async (files: string[], o: CaptureCliOptions) => {
     const run = await runCaptures(files, { ...o, all: true });
-    const exitCode = run.inputDamaged ? EXIT.INPUT : EXIT.OK;
+    const { exitCode } = decideExit({ inputDamaged: run.inputDamaged, findings: [] });
     const doc = buildDocument({
       command: 'flows',
       captures: run.captures,

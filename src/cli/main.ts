@@ -1,6 +1,6 @@
 /** CLI entry: commander wiring only. Each command lives in its own file and returns the process exit code. */
 import { Command, CommanderError } from 'commander';
-import { EXIT } from './exit-codes.js';
+import { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
 import { registerCommands } from './registry.js';
 
 export async function main(argv: string[]): Promise<number> {
@@ -9,6 +9,7 @@ export async function main(argv: string[]): Promise<number> {
     .name('wireseal')
     .description('Prove from packets that NFS traffic is encrypted in transit')
     .version('0.1.0')
+    .addHelpText('after', `\n${EXIT_CODES_HELP}`)
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   let code: number = EXIT.OK;

@@ -12,7 +12,8 @@ import { addrToString, isLoopback } from '../flow/address.js';
 import type { Flow } from '../flow/flow.js';
 import { FlowTable } from '../flow/flow-table.js';
 import { isTunnelPort, type PortSet } from '../flow/ports.js';
-import type { CaptureResult, FlowResult } from '../report/schema.js';
+import type { CaptureResult, FlowResult, UnlistedKind } from '../report/schema.js';
+import { countUnlisted, newUnlisted } from './unlisted.js';
 
 export interface AnalyzeOptions {
   ports: PortSet;
@@ -58,11 +59,8 @@ export class CaptureAnalysis {
   private readonly decoded: DecodedPacket = newDecodedPacket();
   private readonly frags = new FragmentReassembler();
   private readonly results: FlowResult[] = [];
-  private readonly unlisted = {
-    total: 0,
-    byClass: {} as Record<string, number>,
-    nfsRelevantByVerdict: {} as Record<string, number>,
-  };
+  private readonly unlisted = newUnlisted();
+  private readonly unlistedIndex = new Map<string, UnlistedKind>();
   /** Interface bitmask of each kept result, resolved to names at finish (names come with the summary). */
   private readonly ifMasks: number[] = [];
   /** The first packet of a link type we cannot decode: reported as the capture's error (exit 3). */
@@ -180,10 +178,7 @@ export class CaptureAnalysis {
       this.ifMasks.push(f.ifMask);
       return;
     }
-    const u = this.unlisted;
-    u.total++;
-    u.byClass[r.class] = (u.byClass[r.class] ?? 0) + 1;
-    if (r.nfsRelevant && !r.loopback) u.nfsRelevantByVerdict[r.verdict] = (u.nfsRelevantByVerdict[r.verdict] ?? 0) + 1;
+    countUnlisted(this.unlisted, this.unlistedIndex, r);
   }
 
   /** The fields that trailing packets still change: last seen and the counters, by direction. */

@@ -12,6 +12,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { FlowResult } from '../report/schema.js';
 import { type AnalyzeOptions, analyzeCaptureFile, type CaptureAnalysisResult } from './analyze.js';
+import { mergeUnlisted } from './unlisted.js';
 import type { WorkerInput } from './worker.js';
 
 function fileSize(path: string): number | null {
@@ -61,20 +62,7 @@ export function mergeShards(parts: CaptureAnalysisResult[]): CaptureAnalysisResu
   const capture = { ...first.capture };
   capture.flowsEvicted = parts.reduce((n, p) => n + p.capture.flowsEvicted, 0);
   capture.flowsTotal = parts.reduce((n, p) => n + p.capture.flowsTotal, 0);
-  const unlisted = {
-    total: 0,
-    byClass: {} as Record<string, number>,
-    nfsRelevantByVerdict: {} as Record<string, number>,
-  };
-  for (const p of parts) {
-    const u = p.capture.unlisted;
-    if (!u) continue;
-    unlisted.total += u.total;
-    for (const [k, n] of Object.entries(u.byClass)) unlisted.byClass[k] = (unlisted.byClass[k] ?? 0) + n;
-    for (const [k, n] of Object.entries(u.nfsRelevantByVerdict)) {
-      unlisted.nfsRelevantByVerdict[k] = (unlisted.nfsRelevantByVerdict[k] ?? 0) + n;
-    }
-  }
+  const unlisted = mergeUnlisted(parts.map((p) => p.capture.unlisted));
   if (unlisted.total > 0) capture.unlisted = unlisted;
   else delete capture.unlisted;
   // Every worker decodes every packet: decode counters are the same in each; take the first's.

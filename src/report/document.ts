@@ -1,5 +1,13 @@
 /** Builds the one result document that every writer reads. */
-import type { CaptureResult, Finding, FlowResult, MountResult, ResultDocument } from './schema.js';
+import type {
+  CaptureResult,
+  Finding,
+  FlowResult,
+  MountResult,
+  ResultDocument,
+  RunOutcome,
+  WireTally,
+} from './schema.js';
 import { RESULT_SCHEMA_VERSION } from './schema.js';
 
 export const TOOL_VERSION = '0.1.0';
@@ -13,6 +21,8 @@ export interface DocumentParts {
   warnings: string[];
   policy?: ResultDocument['policy'];
   exitCode: number;
+  wire?: WireTally;
+  outcome?: RunOutcome;
 }
 
 function countBy<T>(items: T[], key: (t: T) => string): Record<string, number> {
@@ -43,6 +53,8 @@ export function buildDocument(p: DocumentParts): ResultDocument {
     },
     warnings: p.warnings,
   };
+  if (p.wire) doc.summary.wire = p.wire;
+  if (p.outcome) doc.summary.outcome = p.outcome;
   if (p.policy) doc.policy = p.policy;
   if (p.mounts) doc.mounts = p.mounts;
   return doc;

@@ -2,7 +2,7 @@
  * The one result schema (version RESULT_SCHEMA_VERSION). Every output format (table, JSON, ...) is a writer over
  * these types. Documented in docs/schema.md; bump the version on any incompatible change.
  */
-export const RESULT_SCHEMA_VERSION = '1.0';
+export const RESULT_SCHEMA_VERSION = '2.0';
 
 export type Grade = 'strong' | 'weak' | 'insecure' | 'unknown';
 
@@ -147,7 +147,41 @@ export interface CaptureResult {
    * Flows analysed but not listed in `flows`: unrelated to NFS (verify-encryption lists NFS-relevant and DTLS flows
    * unless --all), or beyond the listing cap. NFS-relevant ones off loopback are counted by verdict so none goes unreported.
    */
-  unlisted?: { total: number; byClass: Record<string, number>; nfsRelevantByVerdict: Record<string, number> };
+  unlisted?: {
+    total: number;
+    byClass: Record<string, number>;
+    nfsRelevantByVerdict: Record<string, number>;
+    /** NFS-relevant flows off loopback by what the policy judges (class, verdict, suite, programs), with counts. */
+    nfsRelevantKinds?: UnlistedKind[];
+  };
+}
+
+/** A kind of unlisted NFS-relevant flow: just what the policy reads, and how many flows were of it. */
+export interface UnlistedKind {
+  count: number;
+  transport: 'tcp' | 'udp';
+  class: FlowClass;
+  verdict: Verdict;
+  nfsVersion?: string;
+  programs?: string[];
+  /** TLS/DTLS suite facts, when the flow had them. */
+  suite?: { dtls: boolean; version: string; cipherSuiteId: number | null; cipherSuite: string; grade: Grade };
+}
+
+/** How the run ended (summary.outcome), in step with the exit code: 3, 1, 4, 0. */
+export type RunOutcome = 'damaged-input' | 'findings' | 'inconclusive' | 'verified';
+
+/**
+ * NFS-relevant flows on the wire (not loopback, with payload), listed or not, by what the policy made of them:
+ * verified (proven encrypted to policy), violating (raised a failing finding), unproven (could not be proven either
+ * way), notSensitive (cleartext RPC the policy does not count, e.g. the portmapper).
+ */
+export interface WireTally {
+  judged: number;
+  verified: number;
+  violating: number;
+  unproven: number;
+  notSensitive: number;
 }
 
 export type MountVerdict =
@@ -196,7 +230,7 @@ export interface MountResult {
 export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
 
 export interface Finding {
-  /** BYPASS | TUNNEL-DOWN | UNVERIFIED-TLS | WEAK-CIPHER | MIXED | UNEXPLAINED | ENCRYPTED-BY-CONFIG-ONLY | CLEARTEXT-NFS | ... */
+  /** One of the codes of src/verify/findings.ts (docs/findings.md). */
   code: string;
   severity: Severity;
   message: string;
@@ -223,6 +257,9 @@ export interface ResultDocument {
     byVerdict: Record<string, number>;
     findings: number;
     exitCode: number;
+    /** verify-encryption: what the wire showed, and the outcome the exit code stands for. */
+    wire?: WireTally;
+    outcome?: RunOutcome;
   };
   warnings: string[];
 }

@@ -78,10 +78,25 @@ export function writeTable(doc: ResultDocument, out: NodeJS.WritableStream, opts
     const m = doc.summary.findings;
     lines.push(
       '',
-      `${flowsText} (${byVerdict || 'none'}); ${m} finding${m === 1 ? '' : 's'}; exit ${doc.summary.exitCode}`,
+      `${flowsText} (${byVerdict || 'none'}); ${m} finding${m === 1 ? '' : 's'}; exit ${doc.summary.exitCode}${outcomeText(doc)}`,
     );
   } else {
     lines.push('', `${flowsText}; exit ${doc.summary.exitCode}`);
   }
   out.write(`${lines.join('\n')}\n`);
+}
+
+/** " (inconclusive: 1 of 3 NFS flows on the wire unproven)" and the like, after the exit code. */
+function outcomeText(doc: ResultDocument): string {
+  const o = doc.summary.outcome;
+  const w = doc.summary.wire;
+  if (o === undefined || w === undefined) return '';
+  if (o === 'inconclusive') {
+    return w.verified + w.unproven === 0
+      ? ' (inconclusive: no NFS flow on the wire to judge)'
+      : ` (inconclusive: ${w.unproven} of ${w.judged} NFS flows on the wire not proven encrypted)`;
+  }
+  if (o === 'verified')
+    return ` (verified: ${w.verified} NFS flow${w.verified === 1 ? '' : 's'} on the wire encrypted)`;
+  return ` (${o})`;
 }

@@ -5,6 +5,7 @@
  */
 import type { HostInventory } from '../host/types.js';
 import type { Finding, FlowResult, MountResult, SourceRef } from '../report/schema.js';
+import { type FindingCode, type FindingExtras, makeFinding } from './findings.js';
 import { mixedFindings } from './mixed.js';
 import { describeRemotes, flowRef, isCleartextNfs, type MountFlows, matchMount } from './mount-flows.js';
 
@@ -16,18 +17,17 @@ function refs(flows: FlowResult[]): string[] {
 }
 
 function finding(
-  code: string,
+  code: FindingCode,
   severity: Finding['severity'],
   message: string,
   mount: MountResult | undefined,
   flows: FlowResult[],
   sources: SourceRef[] | undefined,
 ): Finding {
-  const f: Finding = { code, severity, message };
-  if (mount) f.mount = mount.mountPoint;
-  if (flows.length) f.flows = refs(flows);
-  if (sources?.length) f.sources = sources;
-  return f;
+  const extras: FindingExtras = { flows: refs(flows) };
+  if (mount) extras.mount = mount.mountPoint;
+  if (sources) extras.sources = sources;
+  return makeFinding(code, message, extras, severity);
 }
 
 function tunnelDown(mf: MountFlows): Finding | null {

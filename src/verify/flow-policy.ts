@@ -3,7 +3,17 @@
  * NFS-relevant flows only (NFS port set, or RPC found by content): TLS to a web server is not our business.
  */
 import { endpointText as ep, flowRef } from '../report/refs.js';
-import type { Finding, FlowResult, Grade } from '../report/schema.js';
+import type {
+  CaptureResult,
+  Finding,
+  FlowResult,
+  Grade,
+  Severity,
+  TlsSummary,
+  UnlistedKind,
+  WireTally,
+} from '../report/schema.js';
+import { type FindingCode, makeFinding, SEVERITY_RANK, severityFails } from './findings.js';
 
 export { flowRef };
 
@@ -21,8 +31,8 @@ const GRADE_RANK: Record<Grade, number> = { strong: 2, weak: 1, insecure: 0, unk
 
 /** Flows that make one finding: same capture, server, code, severity and detail (version, suite or programs). */
 interface Group {
-  code: string;
-  severity: Finding['severity'];
+  code: FindingCode;
+  severity: Severity;
   detail: string;
   flows: FlowResult[];
 }
@@ -79,68 +89,160 @@ function tlsMinor(version: string): number | null {
   return null;
 }
 
-/** One finding per capture, server and kind of problem, naming every flow that shows it. */
-export function flowFindings(flows: FlowResult[], policy: FlowPolicy): Finding[] {
-  const groups = new Map<string, Group>();
-  const add = (f: FlowResult, code: string, severity: Finding['severity'], detail: string): void => {
-    const key = `${f.capture}|${f.transport}|${ep(f.server)}|${code}|${severity}|${detail}`;
-    const g = groups.get(key);
-    if (g) g.flows.push(f);
-    else groups.set(key, { code, severity, detail, flows: [f] });
-  };
-  const minRank = GRADE_RANK[policy.minGrade];
-  const minMinor = policy.minTls === '1.3' ? 3 : 2;
-  for (const f of flows) {
-    if (!f.nfsRelevant) continue;
-    if (f.class === 'nfs-cleartext' && !f.loopback) {
-      add(f, 'CLEARTEXT-NFS', 'high', f.rpc?.nfsVersion ?? 'NFS');
-      continue;
-    }
-    if (f.class === 'rpc-cleartext' && !f.loopback) {
-      const programs = f.rpc?.programs ?? [];
-      const sensitive = programs.some((p) => SENSITIVE_PROGRAMS.test(p));
-      add(f, 'CLEARTEXT-RPC', sensitive ? 'medium' : 'info', programs.join(', ') || 'unknown program');
-      continue;
-    }
-    const s = f.tls ?? f.dtls;
-    if (s && (f.class === 'tls' || f.class === 'rpc-with-tls' || f.class === 'dtls')) {
-      if (f.verdict === 'cleartext') {
-        add(f, 'NULL-CIPHER', 'high', s.cipherSuite);
-        continue;
-      }
-      if (s.cipherSuiteId === null) {
-        add(f, 'UNVERIFIED-FLOW', 'info', `${f.class} whose cipher the capture does not show (${s.version})`);
-        continue;
-      }
-      const minor = tlsMinor(s.version);
-      const reasons: string[] = [];
-      if (GRADE_RANK[s.grade] < minRank) reasons.push(`grade ${s.grade} below ${policy.minGrade}`);
-      if (minor !== null && minor < minMinor)
-        reasons.push(`${s.version} below ${f.dtls ? 'DTLS' : 'TLS'} 1.${minMinor}`);
-      if (reasons.length > 0) {
-        add(
-          f,
-          'WEAK-CIPHER',
-          s.grade === 'insecure' ? 'high' : 'medium',
-          `${s.version} ${s.cipherSuite}: ${reasons.join(', ')}`,
-        );
-      }
-      continue;
-    }
-    if (f.class === 'opaque' && !f.loopback) {
-      add(f, 'UNVERIFIED-FLOW', 'info', 'bytes on an NFS port that are neither RPC nor TLS/DTLS');
-    }
-  }
-  return [...groups.values()].map((g) => ({
-    code: g.code,
-    severity: g.severity,
-    message: message(g),
-    flows: g.flows.map(flowRef),
-  }));
+/** What the policy reads of a flow: a listed FlowResult or an unlisted kind. */
+export interface JudgedFlow {
+  class: FlowResult['class'];
+  verdict: FlowResult['verdict'];
+  nfsVersion?: string | undefined;
+  programs?: readonly string[] | undefined;
+  suite?: Pick<TlsSummary, 'version' | 'cipherSuiteId' | 'cipherSuite' | 'grade'> | undefined;
+  dtls: boolean;
 }
 
-const SEVERITY_FAILS = new Set(['critical', 'high', 'medium']);
+/** The problem the policy sees in one on-the-wire NFS-relevant flow, or null. */
+export interface FlowIssue {
+  code: FindingCode;
+  severity: Severity;
+  detail: string;
+}
 
-export function findingsFail(findings: Finding[]): boolean {
-  return findings.some((x) => SEVERITY_FAILS.has(x.severity));
+export function judgedOf(f: FlowResult): JudgedFlow {
+  return {
+    class: f.class,
+    verdict: f.verdict,
+    nfsVersion: f.rpc?.nfsVersion,
+    programs: f.rpc?.programs,
+    suite: f.tls ?? f.dtls,
+    dtls: f.dtls !== undefined,
+  };
+}
+
+/** The one rule table from a flow's facts to its finding (flows on the wire only; loopback legs are not judged). */
+export function flowIssue(f: JudgedFlow, policy: FlowPolicy): FlowIssue | null {
+  if (f.class === 'nfs-cleartext') return { code: 'CLEARTEXT-NFS', severity: 'high', detail: f.nfsVersion ?? 'NFS' };
+  if (f.class === 'rpc-cleartext') {
+    const programs = f.programs ?? [];
+    const sensitive = programs.some((p) => SENSITIVE_PROGRAMS.test(p));
+    return {
+      code: 'CLEARTEXT-RPC',
+      severity: sensitive ? 'medium' : 'info',
+      detail: programs.join(', ') || 'unknown program',
+    };
+  }
+  const s = f.suite;
+  if (s && (f.class === 'tls' || f.class === 'rpc-with-tls' || f.class === 'dtls')) {
+    if (f.verdict === 'cleartext') return { code: 'NULL-CIPHER', severity: 'high', detail: s.cipherSuite };
+    if (s.cipherSuiteId === null)
+      return {
+        code: 'UNVERIFIED-FLOW',
+        severity: 'info',
+        detail: `${f.class} whose cipher the capture does not show (${s.version})`,
+      };
+    const minor = tlsMinor(s.version);
+    const minMinor = policy.minTls === '1.3' ? 3 : 2;
+    const reasons: string[] = [];
+    if (GRADE_RANK[s.grade] < GRADE_RANK[policy.minGrade]) reasons.push(`grade ${s.grade} below ${policy.minGrade}`);
+    if (minor !== null && minor < minMinor) reasons.push(`${s.version} below ${f.dtls ? 'DTLS' : 'TLS'} 1.${minMinor}`);
+    if (reasons.length > 0)
+      return {
+        code: 'WEAK-CIPHER',
+        severity: s.grade === 'insecure' ? 'high' : 'medium',
+        detail: `${s.version} ${s.cipherSuite}: ${reasons.join(', ')}`,
+      };
+    return null;
+  }
+  if (f.class === 'opaque')
+    return {
+      code: 'UNVERIFIED-FLOW',
+      severity: 'info',
+      detail: 'bytes on an NFS port that are neither RPC nor TLS/DTLS',
+    };
+  return null;
+}
+
+export type FlowStatus = 'verified' | 'violating' | 'unproven' | 'not-sensitive';
+
+/** What one judged flow counts as for the exit code (docs/verdicts.md). */
+export function flowStatus(f: JudgedFlow, issue: FlowIssue | null): FlowStatus {
+  if (issue !== null && severityFails(issue.severity)) return 'violating';
+  if (issue === null && (f.verdict === 'encrypted' || f.verdict === 'encrypted-weak')) return 'verified';
+  if (issue !== null && issue.code === 'CLEARTEXT-RPC') return 'not-sensitive';
+  return 'unproven';
+}
+
+/** A flow the policy judges: NFS-relevant, on the wire (not loopback), with payload. */
+export function isJudged(f: FlowResult): boolean {
+  return f.nfsRelevant && !f.loopback && f.payload.total > 0;
+}
+
+export function emptyTally(): WireTally {
+  return { judged: 0, verified: 0, violating: 0, unproven: 0, notSensitive: 0 };
+}
+
+function count(t: WireTally, st: FlowStatus, n: number): void {
+  t.judged += n;
+  if (st === 'verified') t.verified += n;
+  else if (st === 'violating') t.violating += n;
+  else if (st === 'unproven') t.unproven += n;
+  else t.notSensitive += n;
+}
+
+export interface FlowJudgement {
+  findings: Finding[];
+  wire: WireTally;
+}
+
+/** Findings of the listed flows (one per capture, server and kind of problem) and the wire tally of every flow. */
+export function judgeFlows(flows: FlowResult[], captures: CaptureResult[], policy: FlowPolicy): FlowJudgement {
+  const groups = new Map<string, Group>();
+  const wire = emptyTally();
+  for (const f of flows) {
+    if (!isJudged(f)) continue;
+    const j = judgedOf(f);
+    const issue = flowIssue(j, policy);
+    count(wire, flowStatus(j, issue), 1);
+    if (issue === null) continue;
+    const key = `${f.capture}|${f.transport}|${ep(f.server)}|${issue.code}|${issue.severity}|${issue.detail}`;
+    const g = groups.get(key);
+    if (g) g.flows.push(f);
+    else groups.set(key, { code: issue.code, severity: issue.severity, detail: issue.detail, flows: [f] });
+  }
+  const findings = [...groups.values()].map((g) =>
+    makeFinding(g.code, message(g), { flows: g.flows.map(flowRef) }, g.severity),
+  );
+  for (const c of captures) {
+    const u = unlistedFinding(c, policy, wire);
+    if (u) findings.push(u);
+  }
+  return { findings, wire };
+}
+
+/** Flows past the listing cap are judged by the same rules from their kinds; any problem is one finding. */
+function unlistedFinding(c: CaptureResult, policy: FlowPolicy, wire: WireTally): Finding | null {
+  const kinds: UnlistedKind[] = c.unlisted?.nfsRelevantKinds ?? [];
+  let worst: Severity | null = null;
+  const byCode = new Map<string, number>();
+  for (const k of kinds) {
+    const j: JudgedFlow = {
+      class: k.class,
+      verdict: k.verdict,
+      nfsVersion: k.nfsVersion,
+      programs: k.programs,
+      suite: k.suite,
+      dtls: k.suite?.dtls === true,
+    };
+    const issue = flowIssue(j, policy);
+    count(wire, flowStatus(j, issue), k.count);
+    if (issue === null) continue;
+    byCode.set(issue.code, (byCode.get(issue.code) ?? 0) + k.count);
+    if (worst === null || SEVERITY_RANK[issue.severity] > SEVERITY_RANK[worst]) worst = issue.severity;
+  }
+  if (worst === null) return null;
+  const what = [...byCode].map(([code, n]) => `${code} x${n}`).join(', ');
+  return makeFinding(
+    'UNLISTED-FLOWS',
+    `${c.file}: NFS flows beyond the listing cap would raise ${what}; re-run on a filtered capture to see them`,
+    {},
+    worst,
+  );
 }

@@ -6,6 +6,7 @@ import { encodeMountPoint } from '../host/efs-utils.js';
 import { isLoopback } from '../host/judge.js';
 import type { HostInventory } from '../host/types.js';
 import type { Finding, MountResult } from '../report/schema.js';
+import { makeFinding } from './findings.js';
 import { mountRemotes } from './mount-flows.js';
 
 const PLAIN_VERDICTS = new Set(['direct-cleartext', 'tunnel-plaintext']);
@@ -34,13 +35,16 @@ export function mixedFindings(mounts: MountResult[], inv: HostInventory, tlsVerd
     const shared = [...new Set(partners.flatMap((t) => [...t.keys].filter((key) => plain.keys.has(key))))]
       .map((k) => k.replace(/^[a-z]+:/, ''))
       .join(', ');
-    out.push({
-      code: 'MIXED',
-      severity: 'medium',
-      message: `${plain.m.mountPoint} (${plain.m.verdict}) and TLS mount ${partners.map((t) => t.m.mountPoint).join(', ')} reach the same server (${shared})`,
-      mount: plain.m.mountPoint,
-      sources: [...plain.m.sources, ...partners.flatMap((t) => t.m.sources.slice(0, 1))],
-    });
+    out.push(
+      makeFinding(
+        'MIXED',
+        `${plain.m.mountPoint} (${plain.m.verdict}) and TLS mount ${partners.map((t) => t.m.mountPoint).join(', ')} reach the same server (${shared})`,
+        {
+          mount: plain.m.mountPoint,
+          sources: [...plain.m.sources, ...partners.flatMap((t) => t.m.sources.slice(0, 1))],
+        },
+      ),
+    );
   }
   return out;
 }

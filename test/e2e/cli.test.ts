@@ -38,7 +38,11 @@ describe('verify-encryption exit codes', () => {
     const r = json(['verify-encryption', 'captures/lab/nfs4-stunnel-tls13-aes256gcm.pcapng']);
     expect(r.code).toBe(0);
     expect(r.doc.schema).toBe('wireseal/result');
-    expect(r.doc.schemaVersion).toBe('1.0');
+    expect(r.doc.schemaVersion).toBe('2.0');
+    expect(r.doc.summary).toMatchObject({
+      outcome: 'verified',
+      wire: { judged: 4, verified: 4, violating: 0, unproven: 0, notSensitive: 0 },
+    });
     expect(r.doc.flows.map((f) => [f.class, f.verdict, f.tls?.version, f.tls?.cipherSuiteId])).toEqual(
       Array(4).fill(['tls', 'encrypted', 'TLS 1.3', 0x1302]),
     );
@@ -187,7 +191,18 @@ describe('bounded listing', () => {
       total: 3,
       byClass: { 'nfs-cleartext': 3 },
       nfsRelevantByVerdict: { cleartext: 3 },
+      nfsRelevantKinds: [
+        {
+          count: 3,
+          transport: 'tcp',
+          class: 'nfs-cleartext',
+          verdict: 'cleartext',
+          nfsVersion: 'NFSv4',
+          programs: ['nfs/4'],
+        },
+      ],
     });
+    expect(r.doc.summary.wire).toEqual({ judged: 4, verified: 0, violating: 4, unproven: 0, notSensitive: 0 });
     expect(r.doc.findings.map((f) => f.code).sort()).toEqual(['CLEARTEXT-NFS', 'UNLISTED-FLOWS']);
   });
   it('verify-encryption lists NFS-relevant and DTLS flows; --all lists the rest too', () => {

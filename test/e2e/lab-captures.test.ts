@@ -9,13 +9,18 @@ import { analyzeCaptureFile } from '../../src/engine/analyze.js';
 import { PortSet } from '../../src/flow/ports.js';
 import { buildDocument } from '../../src/report/document.js';
 import type { FlowResult } from '../../src/report/schema.js';
-import { findingsFail, flowFindings } from '../../src/verify/flow-policy.js';
+import type { FlowPolicy } from '../../src/verify/flow-policy.js';
+import { judgeRun } from '../../src/verify/policy.js';
 import { compareFlowsToExpected, parseExpectedTsv } from '../helpers/lab-expected.js';
 
 const ports = new PortSet('2049,111,20048,988,20049-21049');
 const rows = parseExpectedTsv(readFileSync('captures/lab/EXPECTED.tsv', 'utf8'));
 const files = readdirSync('captures/lab').filter((f) => /\.pcap(ng)?$/.test(f));
 const policy = { minGrade: 'strong', minTls: '1.2' } as const;
+
+function judge(flows: FlowResult[], p: FlowPolicy = policy) {
+  return judgeRun({ captures: [], flows, inputDamaged: false }, p);
+}
 
 async function analyze(file: string): Promise<FlowResult[]> {
   return (await analyzeCaptureFile(`captures/lab/${file}`, { ports })).flows;
@@ -41,7 +46,7 @@ describe('lab verdicts', () => {
     expect(flows.map((f) => [f.class, f.verdict, f.rpc?.nfsVersion])).toEqual(
       Array(4).fill(['nfs-cleartext', 'cleartext', 'NFSv4']),
     );
-    const findings = flowFindings(flows, policy);
+    const { findings, exitCode } = judge(flows);
     // One finding per server and problem, naming all four flows and what they exposed.
     expect(findings).toHaveLength(1);
     expect(findings[0]).toMatchObject({ code: 'CLEARTEXT-NFS', severity: 'high' });
@@ -49,7 +54,7 @@ describe('lab verdicts', () => {
     expect(findings[0]!.message).toMatch(
       /^NFSv4 in the clear on the wire, tcp to 198\.51\.100\.20:2049 from 198\.51\.100\.10 \(4 flows\): \d+ payload bytes between 2026-11-24T00:23:45\.015161000Z and 2026-11-24T00:23:45\.\d+Z, file data or names readable \(PUTFHx\d+, /,
     );
-    expect(findingsFail(findings)).toBe(true);
+    expect(exitCode).toBe(1);
   });
   it('stunnel TLS 1.3 AES-256-GCM is encrypted and clean (exit 0)', async () => {
     const flows = await analyze('nfs4-stunnel-tls13-aes256gcm.pcapng');
@@ -64,7 +69,7 @@ describe('lab verdicts', () => {
         sni: '198.51.100.21',
       });
     }
-    expect(findingsFail(flowFindings(flows, policy))).toBe(false);
+    expect(judge(flows)).toMatchObject({ exitCode: 0, outcome: 'verified', findings: [] });
   });
   it('TLS 1.0 and RSA-CBC tunnels are encrypted-weak findings', async () => {
     for (const [file, id, grade] of [
@@ -75,16 +80,17 @@ describe('lab verdicts', () => {
       for (const f of flows) {
         expect([f.verdict, f.tls?.cipherSuiteId, f.tls?.grade]).toEqual(['encrypted-weak', id, grade]);
       }
-      const findings = flowFindings(flows, policy);
+      const { findings, exitCode } = judge(flows);
       expect(findings.map((x) => [x.code, x.severity, x.flows?.length])).toEqual([
         ['WEAK-CIPHER', grade === 'insecure' ? 'high' : 'medium', 4],
       ]);
+      expect(exitCode).toBe(1);
     }
   });
   it('TLS 1.2 is below --min-tls 1.3', async () => {
     const flows = await analyze('nfs4-stunnel-tls12-aes256gcm.pcap');
-    expect(findingsFail(flowFindings(flows, policy))).toBe(false);
-    expect(findingsFail(flowFindings(flows, { minGrade: 'strong', minTls: '1.3' }))).toBe(true);
+    expect(judge(flows)).toMatchObject({ exitCode: 0, outcome: 'verified', findings: [] });
+    expect(judge(flows, { minGrade: 'strong', minTls: '1.3' }).exitCode).toBe(1);
   });
   it('RPC-with-TLS: AUTH_TLS probe, STARTTLS, then TLS 1.3 with ALPN sunrpc', async () => {
     const flows = await analyze('rpc-with-tls-emulated.pcapng');
@@ -100,7 +106,8 @@ describe('lab verdicts', () => {
     expect(flows.map((f) => [f.class, f.loopback, f.server.port])).toEqual(
       Array(4).fill(['tunnel-local', true, 20049]),
     );
-    expect(flowFindings(flows, policy)).toEqual([]);
+    // Not on the wire: nothing judged, so no finding and no proof either (exit 4).
+    expect(judge(flows)).toMatchObject({ findings: [], exitCode: 4, outcome: 'inconclusive' });
   });
   it('a flow whose SYN was not captured still has the NFS server as its server', async () => {
     const flows = await analyze('nfs4-cleartext-any-sll2-nsec.pcap');

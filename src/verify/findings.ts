@@ -1,0 +1,148 @@
+/**
+ * THE list of finding codes (issue 10): every finding wireseal raises is made here from one of these entries, and
+ * docs/findings.md lists the same codes (a unit test keeps the two equal). Later issues ADD entries in their own
+ * section below; nothing else may invent a code.
+ *
+ * `severity` is the default; `severities` lists every severity the code may carry when it depends on what was seen
+ * (for instance CLEARTEXT-RPC is medium for MOUNT/NLM and info for the portmapper). Findings of severity medium or
+ * above fail (exit 1, src/verify/exit-code.ts).
+ */
+import type { Finding, Severity } from '../report/schema.js';
+
+export interface FindingSpec {
+  /** Default severity. */
+  severity: Severity;
+  /** Every severity this code may be raised with (default: just `severity`). */
+  severities?: readonly Severity[];
+  /** What raises it: the module and the rule, one line. */
+  raisedBy: string;
+}
+
+export const FINDING_CODES = {
+  // --- flows (src/verify/flow-policy.ts) ---------------------------------------------------------------------------
+  'CLEARTEXT-NFS': {
+    severity: 'high',
+    raisedBy: 'flow policy: NFS calls readable on the wire (not a loopback leg), named by frame',
+  },
+  'CLEARTEXT-RPC': {
+    severity: 'medium',
+    severities: ['medium', 'info'],
+    raisedBy: 'flow policy: other ONC-RPC in the clear; medium for MOUNT/NLM/NFS_ACL/callback programs, info otherwise',
+  },
+  'NULL-CIPHER': {
+    severity: 'high',
+    raisedBy: 'flow policy: TLS/DTLS whose suite does not encrypt (NULL, RFC 9150 integrity-only)',
+  },
+  'WEAK-CIPHER': {
+    severity: 'medium',
+    severities: ['high', 'medium'],
+    raisedBy:
+      'flow policy (suite or version below --min-grade/--min-tls; high when insecure) and host cross-reference (a tunnel negotiated it)',
+  },
+  'UNVERIFIED-FLOW': {
+    severity: 'info',
+    raisedBy:
+      'flow policy: an NFS-relevant flow that cannot be proven either way (opaque bytes, TLS without its suite)',
+  },
+  'UNLISTED-FLOWS': {
+    severity: 'high',
+    severities: ['high', 'medium', 'low', 'info'],
+    raisedBy:
+      'flow policy: NFS flows past --max-listed that would have raised a finding; carries the worst severity they would have had',
+  },
+  // --- host cross-reference (src/verify/crossref.ts, src/verify/mixed.ts) -------------------------------------------
+  BYPASS: { severity: 'critical', raisedBy: 'cross-reference: a mount whose server saw cleartext NFS on the wire' },
+  'TUNNEL-DOWN': {
+    severity: 'high',
+    raisedBy: 'cross-reference: tunnel state, config or process missing, or a loopback leg with no outer flow',
+  },
+  'UNVERIFIED-TLS': {
+    severity: 'medium',
+    raisedBy: 'cross-reference: a TLS tunnel that does not verify the server certificate',
+  },
+  MIXED: { severity: 'medium', raisedBy: 'cross-reference: TLS and non-TLS mounts of one server' },
+  UNEXPLAINED: {
+    severity: 'high',
+    raisedBy: 'cross-reference: cleartext NFS on the wire that no local mount explains',
+  },
+  'ENCRYPTED-BY-CONFIG-ONLY': {
+    severity: 'low',
+    raisedBy: 'cross-reference: a mount configured encrypted that no captured flow shows',
+  },
+  'PLAINTEXT-BY-CONFIG': {
+    severity: 'high',
+    raisedBy: 'cross-reference: a cleartext mount (direct or plaintext tunnel) that no capture shows',
+  },
+  'UNKNOWN-MOUNT': { severity: 'low', raisedBy: 'cross-reference: a mount nothing explains' },
+  // --- issue 10: whole-stream TLS (src/verify/flow-policy.ts over facts of src/classify/tls-analyzer.ts) ------------
+  'SUITE-NOT-SEEN': {
+    severity: 'low',
+    raisedBy:
+      'flow policy: a TLS/DTLS flow whose every byte is protected records but whose handshake was not captured (mid-stream): grade cannot be checked',
+  },
+  'TLS-PLAINTEXT-AFTER-HANDSHAKE': {
+    severity: 'high',
+    raisedBy:
+      'flow policy: readable bytes (ONC-RPC or other non-record bytes) in a TLS flow after its handshake, a gap, close_notify or FIN; names the frame',
+  },
+  'TLS-RECORD-VIOLATION': {
+    severity: 'medium',
+    raisedBy:
+      'flow policy: a record the phase does not allow (plaintext handshake after ChangeCipherSpec, inconsistent version, over-long record, bad content type)',
+  },
+  'TLS-HANDSHAKE-FAILED': {
+    severity: 'info',
+    severities: ['medium', 'info'],
+    raisedBy:
+      'flow policy: fatal alert before establishment, HelloRetryRequest without a second ServerHello, suite not allowed in its version; info when no application data flowed, medium otherwise',
+  },
+  'SSLV2-HELLO': { severity: 'high', raisedBy: 'flow policy: an SSLv2-format ClientHello on an NFS-relevant flow' },
+  'CAPTURE-GAP': {
+    severity: 'low',
+    raisedBy: 'flow policy: bytes of an NFS-relevant TCP flow missing from the capture (counted per direction)',
+  },
+  // --- issue 11 (RPC-with-TLS, DTLS, Kerberos): add entries here ------------------------------------------------------
+  // --- issue 13 (encapsulation, blind spots): add entries here --------------------------------------------------------
+  // --- issue 15 (bundles, triage): add entries here ----------------------------------------------------------------
+  // --- issue 16 (policy exceptions, baselines): add entries here -----------------------------------------------------
+} as const satisfies Record<string, FindingSpec>;
+
+export type FindingCode = keyof typeof FINDING_CODES;
+
+export const SEVERITY_RANK: Record<Severity, number> = { critical: 4, high: 3, medium: 2, low: 1, info: 0 };
+
+/** Severities that fail a run (exit 1). */
+export function severityFails(s: Severity): boolean {
+  return SEVERITY_RANK[s] >= SEVERITY_RANK.medium;
+}
+
+export function isFindingCode(code: string): code is FindingCode {
+  return Object.hasOwn(FINDING_CODES, code);
+}
+
+export interface FindingExtras {
+  mount?: string;
+  flows?: string[];
+  sources?: Finding['sources'];
+}
+
+/**
+ * Makes a finding from the table. `severity` overrides the default and must be one the table allows for the code
+ * (a programming error otherwise: throws, caught by the tests).
+ */
+export function makeFinding(
+  code: FindingCode,
+  message: string,
+  extras: FindingExtras = {},
+  severity?: Severity,
+): Finding {
+  const spec: FindingSpec = FINDING_CODES[code];
+  const sev = severity ?? spec.severity;
+  const allowed = spec.severities ?? [spec.severity];
+  if (!allowed.includes(sev)) throw new Error(`finding ${code} may not have severity ${sev}`);
+  const f: Finding = { code, severity: sev, message };
+  if (extras.mount !== undefined) f.mount = extras.mount;
+  if (extras.flows !== undefined && extras.flows.length > 0) f.flows = extras.flows;
+  if (extras.sources !== undefined && extras.sources.length > 0) f.sources = extras.sources;
+  return f;
+}
