@@ -7,8 +7,8 @@ import { HostRootError, judgeMounts, readHostInventory } from '../host/index.js'
 import { buildDocument } from '../report/document.js';
 import { writeJson } from '../report/json.js';
 import type { Finding, MountResult } from '../report/schema.js';
-import { crossReference, findingsExitCode } from '../verify/index.js';
-import { EXIT } from './exit-codes.js';
+import { decideExit } from '../verify/exit-code.js';
+import { crossReference } from '../verify/index.js';
 import { UsageError } from './main.js';
 
 export interface MountsOptions {
@@ -65,7 +65,8 @@ export async function runMounts(o: MountsOptions): Promise<number> {
   const mounts = judgeMounts(inv);
   const findings = crossReference([], inv, mounts);
   // No mount table could be read: the input is unreadable, not clean.
-  const exitCode = inv.mountTable === undefined ? EXIT.INPUT : findingsExitCode(findings);
+  // No mount table read is damaged input (3), whatever the findings.
+  const { exitCode } = decideExit({ inputDamaged: inv.mountTable === undefined, findings });
   for (const w of inv.warnings) process.stderr.write(`wireseal: warning: ${w}\n`);
   // Set before writing, so a reader that goes away early (EPIPE) still gets the right code.
   process.exitCode = exitCode;
