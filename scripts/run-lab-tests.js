@@ -1,11 +1,10 @@
 #!/usr/bin/env node
 // Runs the lab tests (vitest project "lab": fresh captures from ../shared/lab/make-captures.sh, live capture,
-// host cross-reference) when this machine can: root, Linux, working `ip netns`, the lab's tools, the `cap` addon,
-// a built wireseal. Otherwise prints one line "lab tests: NOT RUN (<reason>)" and exits 0, except under CI=true,
+// host cross-reference, drops, filters) when this machine can: root, Linux, working `ip netns`, the lab's tools,
+// wireseal's libpcap addon, a built wireseal. Otherwise prints one line "lab tests: NOT RUN (<reason>)" and exits 0, except under CI=true,
 // where a lab that cannot run is a failure (exit 1), never a silent skip.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -32,6 +31,7 @@ const TOOLS = [
   'nfs-ls',
   'nfs-cat',
   'nfs-cp',
+  'tcpreplay',
 ];
 
 function run(cmd, args) {
@@ -52,13 +52,13 @@ function netnsWorks() {
   return null;
 }
 
-function capLoads() {
-  try {
-    createRequire(join(repo, 'package.json'))('cap');
-    return null;
-  } catch (err) {
-    return `the cap addon does not load (${String(err instanceof Error ? err.message : err).split('\n')[0]})`;
-  }
+/** Loads the addon in a child node (a crash there must not take this script down). */
+function addonLoads() {
+  const path = join(repo, 'build', 'Release', 'wireseal_pcap.node');
+  if (!existsSync(path)) return `wireseal's libpcap addon is not built (${path})`;
+  const r = run(process.execPath, ['-e', `require(${JSON.stringify(path)}).libVersion()`]);
+  if (r.status !== 0) return `wireseal's libpcap addon does not load (${(r.stderr || '').trim().split('\n')[0]})`;
+  return null;
 }
 
 function whyNot() {
@@ -74,8 +74,8 @@ function whyNot() {
   }
   const netns = netnsWorks();
   if (netns) return netns;
-  const cap = capLoads();
-  if (cap) return cap;
+  const addon = addonLoads();
+  if (addon) return addon;
   if (!existsSync(join(repo, 'dist', 'src', 'cli', 'main.js'))) return 'wireseal is not built (npm run build)';
   return null;
 }

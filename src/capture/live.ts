@@ -1,78 +1,88 @@
 /**
- * Live capture through the optional `cap` addon (libpcap). Resolves when the duration or packet count is
- * reached, or when `signal` aborts. Never throws: a missing addon, a permission problem or a bad device
- * ends in `summary.error`.
+ * Live capture through wireseal's own libpcap addon (libpcap.ts). Packets arrive in batches with libpcap's
+ * timestamps and original lengths; pcap_stats is read after every batch, so drops are counted as they happen and
+ * placed in time (`dropWindows`): a flow active during a window may have lost packets, and its result says so.
  *
- * What `cap` does not give us, we do not invent: it exposes neither pcap_stats (kernel drops are reported as
- * null) nor the capture timestamp or original length of a packet (the timestamp is the wall clock when the
- * packet reaches JavaScript; origLen is the captured length).
+ * Resolves when the duration or packet count is reached, or when `signal` aborts. Opening the capture can fail
+ * (addon missing, no such interface, no permission, bad filter): that throws a LiveOpenError, a usage problem.
+ * Once open it never throws: a read error ends in `summary.error`, with the packets before it delivered.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { performance } from 'node:perf_hooks';
 import { newPacketRecord } from './chunked.js';
-import { CaptureError, type CaptureSummary, type PacketHandler } from './types.js';
+import { type AddonError, type LiveHandle, loadLibpcap, RECORD_HEADER } from './libpcap.js';
+import { CaptureError, type CaptureSummary, type DropWindow, type PacketHandler } from './types.js';
 
 export interface LiveOptions {
   device: string;
   filter?: string;
   durationSec?: number;
   count?: number;
-  /** libpcap's kernel buffer size in bytes (default 16 MiB). */
+  /** libpcap's kernel buffer size in bytes (default 32 MiB). */
   bufferSize?: number;
+  /** Bytes kept of each packet (default 262144, libpcap's maximum). */
+  snaplen?: number;
+  /** Promiscuous mode (default off: the traffic of this host is what wireseal judges). */
+  promisc?: boolean;
+  /** Hand each packet over at once instead of per kernel block (lower latency, more wake-ups). */
+  immediate?: boolean;
   onPacket: PacketHandler;
   signal?: AbortSignal;
 }
 
-/** The part of the `cap` addon we use. */
-interface CapHandle {
-  open(device: string, filter: string, bufSize: number, buffer: Buffer): string;
-  close(): void;
-  on(event: 'packet', fn: (nbytes: number, truncated: boolean) => void): void;
-  setMinBytes?: (n: number) => void;
-  stats?: () => { ps_drop?: number; ps_ifdrop?: number };
-}
-
-interface CapModule {
-  Cap: new () => CapHandle;
-}
-
-/** Link-type strings `cap` returns for pcap_datalink(), as LINKTYPE_* numbers. */
-export function capLinkType(name: string): number {
-  switch (name) {
-    case 'ETHERNET':
-      return 1;
-    case 'NULL':
-      return 0;
-    case 'RAW':
-      return 101;
-    case 'LINKTYPE_LINUX_SLL':
-      return 113;
-    case 'IEEE802_11_RADIO':
-      return 127;
-    default: {
-      // Other types come back as "Unknown linktype N" with the DLT number (e.g. 276 for Linux SLL2).
-      const m = /(\d+)\s*$/.exec(name);
-      return m === null ? -1 : Number(m[1]);
-    }
+/** Why a live capture could not start; `reason` says which kind. */
+export class LiveOpenError extends Error {
+  constructor(
+    readonly reason: 'missing-libpcap' | 'no-device' | 'privilege' | 'filter' | 'io',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'LiveOpenError';
   }
 }
 
-async function loadCap(): Promise<CapModule | string> {
-  const name = 'cap';
+/** Drop windows kept at most; past it, the last one grows (memory stays bounded on a long capture). */
+const MAX_DROP_WINDOWS = 4096;
+
+function reasonOf(code: string | undefined): LiveOpenError['reason'] {
+  switch (code) {
+    case 'ENODEV':
+      return 'no-device';
+    case 'EPERM':
+      return 'privilege';
+    case 'EFILTER':
+      return 'filter';
+    default:
+      return 'io';
+  }
+}
+
+function open(
+  opts: LiveOptions,
+  onBatch: (this: LiveHandle, n: number, used: number, err?: string) => void,
+): LiveHandle {
+  const addon = loadLibpcap();
+  if (typeof addon === 'string') throw new LiveOpenError('missing-libpcap', `live capture: ${addon}`);
   try {
-    const mod = (await import(name)) as { default?: CapModule } & Partial<CapModule>;
-    const m = mod.Cap !== undefined ? (mod as CapModule) : mod.default;
-    return m?.Cap !== undefined ? m : 'the cap module has no Cap class';
+    return new addon.LiveCapture(
+      opts.device,
+      {
+        snaplen: opts.snaplen ?? 262144,
+        promisc: opts.promisc ?? false,
+        immediate: opts.immediate ?? false,
+        bufferSize: opts.bufferSize ?? 32 * 1024 * 1024,
+        timeoutMs: 50,
+        ...(opts.filter !== undefined ? { filter: opts.filter } : {}),
+      },
+      onBatch,
+    );
   } catch (e) {
-    return e instanceof Error ? e.message.split('\n')[0] : String(e);
+    const err = e as AddonError;
+    const reason = reasonOf(err.code);
+    let msg = (err.message ?? String(e)).split('\n')[0] ?? '';
+    if (msg.startsWith(`${opts.device}: `)) msg = msg.slice(opts.device.length + 2);
+    if (reason === 'filter') throw new LiveOpenError(reason, msg);
+    const hint = reason === 'privilege' ? ' (run as root or grant CAP_NET_RAW)' : '';
+    throw new LiveOpenError(reason, `cannot capture on ${opts.device}: ${msg}${hint}`);
   }
-}
-
-/** Cap objects whose open failed; see openLive. */
-const failedOpens: unknown[] = [];
-
-function openErrorKind(msg: string): 'privilege' | 'io' {
-  return /permission|not permitted|EPERM|EACCES/i.test(msg) ? 'privilege' : 'io';
 }
 
 export async function openLive(opts: LiveOptions): Promise<CaptureSummary> {
@@ -88,66 +98,89 @@ export async function openLive(opts: LiveOptions): Promise<CaptureSummary> {
     truncatedPackets: 0,
     kernelDrops: null,
     ifDrops: null,
+    pcapReceived: null,
+    dropWindows: [],
   };
-  const capMod = await loadCap();
-  if (typeof capMod === 'string') {
-    const detail = `live capture needs the optional 'cap' package and libpcap (${capMod})`;
-    summary.error = new CaptureError(file, 0, 'missing-libpcap', detail);
-    return summary;
-  }
-  const cap = new capMod.Cap();
-  const buf = Buffer.alloc(65536);
-  let linkName: string;
-  try {
-    linkName = cap.open(opts.device, opts.filter ?? '', opts.bufferSize ?? 16 * 1024 * 1024, buf);
-  } catch (e) {
-    // cap 0.2.1's destructor stops a poll handle that a failed open never initialised and unrefs an object it
-    // never ref'd: collecting this Cap aborts the process. Keep it alive (one small object per failed open).
-    failedOpens.push(cap);
-    const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
-    const kind = openErrorKind(msg);
-    const detail =
-      kind === 'privilege' ? `${msg}: run as root or grant CAP_NET_RAW` : `cannot open ${opts.device}: ${msg}`;
-    summary.error = new CaptureError(file, 0, kind, detail);
-    return summary;
-  }
-  cap.setMinBytes?.(0);
-  const rxDropped0 = rxDropped(opts.device);
-  const linkType = capLinkType(linkName);
-  summary.interfaces.push({ id: 0, name: opts.device, linkType, snaplen: 65535, tsresol: 9 });
   const rec = newPacketRecord();
-  rec.data = buf;
-  rec.linkType = linkType;
+  const windows: DropWindow[] = summary.dropWindows ?? [];
+  let done = false;
+  let finish: () => void = () => {};
+  let dropsSeen = 0;
+  let windowStart = Date.now() / 1000;
+
+  /** Reads pcap_stats; new drops since the last read become a window [last read, now]. */
+  const readStats = (h: LiveHandle): void => {
+    let s: ReturnType<LiveHandle['stats']>;
+    try {
+      s = h.stats();
+    } catch {
+      return;
+    }
+    summary.kernelDrops = s.dropped;
+    summary.ifDrops = s.ifDropped;
+    summary.pcapReceived = s.received;
+    const now = Date.now() / 1000;
+    const total = s.dropped + s.ifDropped;
+    if (total > dropsSeen) {
+      const count = total - dropsSeen;
+      const last = windows[windows.length - 1];
+      if (windows.length >= MAX_DROP_WINDOWS && last !== undefined) {
+        last.toSec = now;
+        last.count += count;
+      } else windows.push({ fromSec: windowStart, toSec: now, count });
+      dropsSeen = total;
+    }
+    windowStart = now;
+  };
+
+  const onBatch = function (this: LiveHandle, n: number, _used: number, error?: string): void {
+    if (done) return;
+    const b = this.batch;
+    rec.data = b;
+    let off = 0;
+    try {
+      for (let i = 0; i < n && !done; i++) {
+        const caplen = b.readUInt32LE(off + 8);
+        rec.tsSec = b.readUInt32LE(off);
+        rec.tsNsec = b.readUInt32LE(off + 4);
+        rec.caplen = caplen;
+        rec.origLen = b.readUInt32LE(off + 12);
+        rec.offset = off + RECORD_HEADER;
+        rec.fileOffset = summary.bytesRead;
+        rec.frame = ++summary.packets;
+        summary.bytesRead += caplen;
+        if (caplen < rec.origLen) summary.truncatedPackets++;
+        opts.onPacket(rec);
+        off += RECORD_HEADER + ((caplen + 3) & ~3);
+        if (opts.count !== undefined && summary.packets >= opts.count) finish();
+      }
+    } catch (e) {
+      const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
+      summary.error ??= new CaptureError(file, summary.bytesRead, 'io', `analysis failed: ${msg}`);
+      finish();
+      return;
+    }
+    readStats(this);
+    if (error !== undefined) {
+      summary.error ??= new CaptureError(file, summary.bytesRead, 'io', `capture read failed: ${error}`);
+      finish();
+    }
+  };
+
+  const handle = open(opts, onBatch);
+  rec.linkType = handle.linkType;
+  summary.interfaces.push({ id: 0, name: opts.device, linkType: handle.linkType, snaplen: handle.snaplen, tsresol: 9 });
   return await new Promise<CaptureSummary>((resolve) => {
-    let done = false;
     let timer: NodeJS.Timeout | undefined;
-    const finish = (): void => {
+    finish = (): void => {
       if (done) return;
       done = true;
       if (timer !== undefined) clearTimeout(timer);
       opts.signal?.removeEventListener('abort', finish);
-      readStats(cap, summary);
-      const rxDropped1 = rxDropped(opts.device);
-      if (summary.ifDrops === null && rxDropped0 !== null && rxDropped1 !== null)
-        summary.ifDrops = rxDropped1 - rxDropped0;
-      cap.close();
+      readStats(handle);
+      handle.close();
       resolve(summary);
     };
-    cap.on('packet', (nbytes, truncated) => {
-      if (done) return;
-      const ms = performance.timeOrigin + performance.now();
-      const sec = Math.floor(ms / 1000);
-      rec.tsSec = sec;
-      rec.tsNsec = Math.floor((ms - sec * 1000) * 1e6);
-      rec.caplen = nbytes;
-      rec.origLen = nbytes;
-      rec.fileOffset = summary.bytesRead;
-      rec.frame = ++summary.packets;
-      summary.bytesRead += nbytes;
-      if (truncated) summary.truncatedPackets++;
-      opts.onPacket(rec);
-      if (opts.count !== undefined && summary.packets >= opts.count) finish();
-    });
     if (opts.signal?.aborted === true) {
       finish();
       return;
@@ -155,34 +188,4 @@ export async function openLive(opts: LiveOptions): Promise<CaptureSummary> {
     opts.signal?.addEventListener('abort', finish);
     if (opts.durationSec !== undefined) timer = setTimeout(finish, opts.durationSec * 1000);
   });
-}
-
-function readStats(cap: CapHandle, summary: CaptureSummary): void {
-  if (typeof cap.stats !== 'function') return;
-  try {
-    const s = cap.stats();
-    summary.kernelDrops = typeof s.ps_drop === 'number' ? s.ps_drop : null;
-    summary.ifDrops = typeof s.ps_ifdrop === 'number' ? s.ps_ifdrop : null;
-  } catch {
-    // Statistics are optional; leave them unknown.
-  }
-}
-
-/**
- * Packets the interface dropped (Linux /sys/class/net/IF/statistics/rx_dropped, summed over every interface for
- * `any`), read before and after capturing: the `cap` binding does not expose pcap_stats, so this is the drop count
- * we can honestly report. Null where the counters are not readable.
- */
-function rxDropped(device: string): number | null {
-  try {
-    const names = device === 'any' ? readdirSync('/sys/class/net') : [device];
-    let total = 0;
-    for (const n of names) {
-      if (n.includes('/') || n.startsWith('.')) return null;
-      total += Number(readFileSync(`/sys/class/net/${n}/statistics/rx_dropped`, 'utf8').trim());
-    }
-    return Number.isFinite(total) ? total : null;
-  } catch {
-    return null;
-  }
 }

@@ -67,9 +67,20 @@ export interface CaptureSummary {
   sections: number;
   /** Packets whose caplen < origLen. */
   truncatedPackets: number;
-  /** Live capture only: packets the kernel dropped / the interface dropped (null when unknown). */
+  /** Live capture only: libpcap's pcap_stats — dropped for lack of buffer space, dropped by the interface,
+   * received (null when unknown). */
   kernelDrops?: number | null;
   ifDrops?: number | null;
+  pcapReceived?: number | null;
+  /** Live capture only: when drops happened (each window: drops first seen between two reads of pcap_stats). */
+  dropWindows?: DropWindow[];
   /** Set when the capture could not be read to its end; the packets before it were delivered. */
   error?: CaptureError;
+}
+
+/** Packets lost by the capture between two moments (seconds since the epoch, as packet timestamps). */
+export interface DropWindow {
+  fromSec: number;
+  toSec: number;
+  count: number;
 }

@@ -1,6 +1,7 @@
 /** Shared by the capture commands: parse the common options and run the pipeline over files or a live interface. */
 import type { Command } from 'commander';
-import { openLive } from '../capture/live.js';
+import { checkFilter, FilterError } from '../capture/filter.js';
+import { LiveOpenError, openLive } from '../capture/live.js';
 import { CaptureAnalysis, type CaptureAnalysisResult } from '../engine/analyze.js';
 import { analyzeCaptures } from '../engine/parallel.js';
 import { DEFAULT_PORT_SPEC, PortSet } from '../flow/ports.js';
@@ -18,6 +19,7 @@ export interface CaptureCliOptions {
   maxFlows?: string;
   workers?: string;
   maxListed?: string;
+  bufferSize?: string;
   all?: boolean;
 }
 
@@ -26,9 +28,10 @@ export function addCaptureOptions(cmd: Command): Command {
     .option('--format <fmt>', 'output format: table, json, junit or sarif', 'table')
     .option('--ports <spec>', 'NFS port set (ports and ranges)', DEFAULT_PORT_SPEC)
     .option('-i, --interface <name>', 'capture live on this interface (any for all) instead of reading files')
-    .option('--filter <bpf>', 'BPF filter for live capture')
+    .option('--filter <bpf>', 'BPF filter (tcpdump syntax, compiled by libpcap): live in the kernel, files per packet')
     .option('--duration <seconds>', 'stop live capture after this many seconds')
     .option('--count <packets>', 'stop live capture after this many packets')
+    .option('--buffer-size <bytes>', 'live capture: kernel ring size in bytes (default 33554432)')
     .option('--max-flows <n>', 'live flows held at most (older ones are finalised)', '65536')
     .option(
       '--workers <n>',
@@ -66,13 +69,23 @@ export async function runCaptures(files: string[], o: CaptureCliOptions): Promis
   const count = positiveInt('--count', o.count);
   const workers = positiveInt('--workers', o.workers);
   const maxResults = positiveInt('--max-listed', o.maxListed);
+  const bufferSize = positiveInt('--buffer-size', o.bufferSize);
   if (o.interface === undefined && files.length === 0)
     throw new UsageError('give capture files (or - for stdin), or --interface');
   if (o.interface !== undefined && files.length > 0)
     throw new UsageError('give capture files or --interface, not both');
+  if (o.filter !== undefined && o.interface === undefined) {
+    try {
+      checkFilter(o.filter);
+    } catch (e) {
+      if (e instanceof FilterError) throw new UsageError(e.message);
+      throw e;
+    }
+  }
   const opts = {
     ports,
     listAll: o.all === true,
+    ...(o.filter !== undefined && o.interface === undefined ? { filter: o.filter } : {}),
     ...(maxFlows ? { maxFlows } : {}),
     ...(maxResults ? { maxResults } : {}),
   };
@@ -90,8 +103,12 @@ export async function runCaptures(files: string[], o: CaptureCliOptions): Promis
         ...(o.filter !== undefined ? { filter: o.filter } : {}),
         ...(duration !== undefined ? { durationSec: duration } : {}),
         ...(count !== undefined ? { count } : {}),
+        ...(bufferSize !== undefined ? { bufferSize } : {}),
         onPacket: analysis.onPacket,
         signal: ac.signal,
+      }).catch((e: unknown) => {
+        if (e instanceof LiveOpenError) throw new UsageError(e.message);
+        throw e;
       });
       summary.file = name;
       results.push(analysis.finish(summary));
@@ -116,12 +133,18 @@ export async function runCaptures(files: string[], o: CaptureCliOptions): Promis
       );
     }
     if (c.flowsEvicted > 0) warnings.push(`${c.file}: ${c.flowsEvicted} flows finalised early (--max-flows reached)`);
-    if (c.kernelDrops) warnings.push(`${c.file}: the kernel dropped ${c.kernelDrops} packets`);
-    if (c.interfaceDrops) warnings.push(`${c.file}: the interface dropped ${c.interfaceDrops} packets while capturing`);
-    if (c.format === 'live' && c.kernelDrops == null) {
-      warnings.push(
-        `${c.file}: libpcap drop counts are not available through this binding; interface drops: ${c.interfaceDrops ?? 'unknown'}`,
-      );
+    if (c.format === 'live') {
+      const drops = (c.kernelDrops ?? 0) + (c.interfaceDrops ?? 0);
+      if (c.kernelDrops == null) warnings.push(`${c.file}: libpcap's drop counters could not be read`);
+      else if (drops > 0) {
+        const hit = r.flows.filter((f) => (f.captureDrops ?? 0) > 0).length;
+        warnings.push(
+          `${c.file}: the capture lost ${drops} packets (libpcap: ${c.kernelDrops} dropped for buffer space, ${c.interfaceDrops ?? 0} by the interface); ${hit} listed flows were active meanwhile and may be incomplete`,
+        );
+      }
+    }
+    if (c.filter !== undefined && c.filter.matched === 0 && c.packets > 0) {
+      warnings.push(`${c.file}: --filter kept none of its ${c.packets} packets`);
     }
   }
   const flows = results.flatMap((r) => r.flows);

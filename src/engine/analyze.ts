@@ -2,8 +2,9 @@
  * The pipeline for one capture source: packets -> decode -> flow table -> per-flow verdicts.
  * Streaming: only live flows are held; each finished flow is reduced to its FlowResult at once.
  */
+import { PacketFilter } from '../capture/filter.js';
 import { readCapture } from '../capture/read.js';
-import type { CaptureSummary, PacketRecord } from '../capture/types.js';
+import type { CaptureSummary, DropWindow, PacketRecord } from '../capture/types.js';
 import { flowVerdict } from '../classify/verdict.js';
 import { decodePacket } from '../decode/decode.js';
 import { FragmentReassembler } from '../decode/fragments.js';
@@ -31,6 +32,8 @@ export interface AnalyzeOptions {
   listAll?: boolean;
   /** Analyze only the flows whose 5-tuple hash falls in this shard (parallel workers; see parallel.ts). */
   shard?: { index: number; count: number };
+  /** BPF expression: only the packets it keeps are analysed (files; live captures filter in the kernel). */
+  filter?: string;
 }
 
 /** Symmetric hash of a packet's 5-tuple: both directions of a flow land in the same shard. */
@@ -68,11 +71,13 @@ export class CaptureAnalysis {
   /** Results of closed flows still in the table (see freeze). */
   private readonly frozen = new Map<Flow, FlowResult>();
   readonly decodeErrors: Record<string, number> = {};
+  private readonly filter: PacketFilter | null;
 
   constructor(
     readonly name: string,
     private readonly opts: AnalyzeOptions,
   ) {
+    this.filter = opts.filter !== undefined ? new PacketFilter(opts.filter) : null;
     this.table = new FlowTable({
       ports: opts.ports,
       maxFlows: opts.maxFlows ?? 65536,
@@ -84,6 +89,7 @@ export class CaptureAnalysis {
 
   /** The packet handler to give a capture reader (bound, allocation-free per packet). */
   readonly onPacket = (rec: PacketRecord): void => {
+    if (this.filter !== null && !this.filter.accepts(rec)) return;
     const p = this.decoded;
     const st = decodePacket(rec, p, this.frags);
     if (st !== 'ok') {
@@ -132,8 +138,21 @@ export class CaptureAnalysis {
     if (this.unlisted.total > 0) capture.unlisted = this.unlisted;
     if (summary.kernelDrops !== undefined) capture.kernelDrops = summary.kernelDrops;
     if (summary.ifDrops !== undefined) capture.interfaceDrops = summary.ifDrops;
+    if (summary.pcapReceived !== undefined) capture.pcapReceived = summary.pcapReceived;
+    if (summary.dropWindows !== undefined && summary.dropWindows.length > 0) {
+      capture.dropWindows = summary.dropWindows;
+      markDrops(flows, summary.dropWindows);
+    }
+    const f = this.filter;
+    if (f !== null) capture.filter = { expression: f.expression, matched: f.matched, rejected: f.rejected };
     if (summary.error) {
       capture.error = { kind: summary.error.kind, offset: summary.error.offset, message: summary.error.message };
+    } else if (f?.failure) {
+      capture.error = {
+        kind: 'unsupported',
+        offset: f.failure.offset,
+        message: `${summary.file}: ${f.failure.message}`,
+      };
     } else if (this.unknownLink !== null) {
       const { linkType, offset } = this.unknownLink;
       const n = this.decodeErrors['unknown-linktype'] ?? 0;
@@ -251,4 +270,29 @@ export async function analyzeCaptureFile(path: string, opts: AnalyzeOptions): Pr
   const analysis = new CaptureAnalysis(path, opts);
   const summary = await readCapture(path, analysis.onPacket);
   return analysis.finish(summary);
+}
+
+/** Seconds since the epoch of a result time (`YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ`); NaN when empty. */
+function epochSec(iso: string): number {
+  return Date.parse(`${iso.slice(0, 19)}Z`) / 1000 + Number(`0${iso.slice(19, 29)}`);
+}
+
+/**
+ * Live capture: a flow active while the capture dropped packets may have lost some of them. Its result carries
+ * how many packets the capture dropped meanwhile (`captureDrops`), and an unknown verdict says why it may be so.
+ */
+export function markDrops(flows: FlowResult[], windows: readonly DropWindow[]): void {
+  for (const r of flows) {
+    const from = epochSec(r.firstSeen);
+    const to = epochSec(r.lastSeen);
+    if (!Number.isFinite(from) || !Number.isFinite(to)) continue;
+    let n = 0;
+    // Windows are measured between reads of the statistics: the drops lie anywhere inside, so any overlap counts.
+    for (const w of windows) if (w.fromSec <= to && w.toSec >= from) n += w.count;
+    if (n === 0) continue;
+    r.captureDrops = n;
+    const note = `the capture dropped ${n} packets while this flow was active`;
+    r.evidence.push({ frame: r.lastFrame, what: note });
+    if (r.verdict === 'unknown') r.verdictReason = `${r.verdictReason}; ${note}`;
+  }
 }

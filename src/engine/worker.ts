@@ -13,6 +13,7 @@ export interface WorkerInput {
   maxHeldBytes?: number;
   maxResults?: number;
   listAll?: boolean;
+  filter?: string;
   shard: { index: number; count: number };
 }
 

@@ -125,6 +125,8 @@ export interface FlowResult {
   rpc?: RpcSummary;
   evidence: FlowEvidence[];
   evidenceDropped?: number;
+  /** Live: packets the capture dropped while this flow was active (some may be this flow's): its view may be incomplete. */
+  captureDrops?: number;
 }
 
 export interface CaptureResult {
@@ -138,9 +140,16 @@ export interface CaptureResult {
   /** Non-fatal decode counters: unknown link types, bad IP headers, fragments dropped... */
   decodeErrors: Record<string, number>;
   error?: { kind: string; offset: number; message: string };
+  /** Live: libpcap's pcap_stats ps_drop — packets lost because the capture buffer was full. */
   kernelDrops?: number | null;
-  /** Live: packets the interface(s) dropped while capturing (rx_dropped delta), null when unknown. */
+  /** Live: pcap_stats ps_ifdrop — packets the interface(s) dropped while capturing, null when unknown. */
   interfaceDrops?: number | null;
+  /** Live: pcap_stats ps_recv — packets libpcap received. */
+  pcapReceived?: number | null;
+  /** Live: when the drops happened (seconds since the epoch; drops first seen between two reads of the statistics). */
+  dropWindows?: { fromSec: number; toSec: number; count: number }[];
+  /** `--filter` on files: the expression, and how many packets it kept and rejected (as tcpdump -r FILE EXPR). */
+  filter?: { expression: string; matched: number; rejected: number };
   flowsEvicted: number;
   flowsTotal: number;
   /**
