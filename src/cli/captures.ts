@@ -6,6 +6,7 @@ import { CaptureAnalysis, type CaptureAnalysisResult } from '../engine/analyze.j
 import { analyzeCaptures } from '../engine/parallel.js';
 import { DEFAULT_PORT_SPEC, PortSet } from '../flow/ports.js';
 import type { CaptureResult, FlowResult } from '../report/schema.js';
+import { printable } from '../report/text.js';
 import { FORMATS, isFormat } from '../report/write.js';
 import { UsageError } from './main.js';
 
@@ -21,11 +22,13 @@ export interface CaptureCliOptions {
   maxListed?: string;
   bufferSize?: string;
   all?: boolean;
+  wide?: boolean;
 }
 
 export function addCaptureOptions(cmd: Command): Command {
   return cmd
-    .option('--format <fmt>', 'output format: table, json, junit or sarif', 'table')
+    .option('--format <fmt>', `output format: ${FORMATS.join(', ')}`, 'table')
+    .option('--wide', 'table: every column at full width, whatever the terminal width')
     .option('--ports <spec>', 'NFS port set (ports and ranges)', DEFAULT_PORT_SPEC)
     .option('-i, --interface <name>', 'capture live on this interface (any for all) instead of reading files')
     .option('--filter <bpf>', 'BPF filter (tcpdump syntax, compiled by libpcap): live in the kernel, files per packet')
@@ -125,7 +128,7 @@ export async function runCaptures(files: string[], o: CaptureCliOptions): Promis
     const c = r.capture;
     if (c.error) {
       inputDamaged = true;
-      process.stderr.write(`wireseal: ${c.error.message} (results before it are kept)\n`);
+      process.stderr.write(`wireseal: ${printable(c.error.message)} (results before it are kept)\n`);
     }
     if (c.unlisted && c.unlisted.total > (c.unlisted.byClass.none ?? 0) + (c.unlisted.byClass.tls ?? 0)) {
       warnings.push(

@@ -1,5 +1,6 @@
 /** CLI entry: commander wiring only. Each command lives in its own file and returns the process exit code. */
 import { Command, CommanderError } from 'commander';
+import { printable } from '../report/text.js';
 import { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
 import { registerCommands } from './registry.js';
 
@@ -28,7 +29,7 @@ export async function main(argv: string[]): Promise<number> {
       return EXIT.USAGE;
     }
     if (err instanceof UsageError) {
-      process.stderr.write(`wireseal: ${err.message}\n`);
+      process.stderr.write(`wireseal: ${printable(err.message)}\n`);
       return EXIT.USAGE;
     }
     throw err;

@@ -2,11 +2,14 @@
  * The work behind `wireseal mounts` (and the inventory reading shared with collect and verify-encryption), loaded
  * only when such a command runs. Registration is in mounts.ts.
  */
-import Table from 'cli-table3';
 import { HostRootError, judgeMounts, readHostInventory } from '../host/index.js';
 import { buildDocument } from '../report/document.js';
+import { type Column, renderGrid } from '../report/grid.js';
 import { writeJson } from '../report/json.js';
 import type { Finding, MountResult } from '../report/schema.js';
+import { bySeverity } from '../report/table.js';
+import { printable } from '../report/text.js';
+import { terminalOptions } from '../report/write.js';
 import { decideExit } from '../verify/exit-code.js';
 import { crossReference } from '../verify/index.js';
 import { UsageError } from './main.js';
@@ -16,35 +19,36 @@ export interface MountsOptions {
   format: string;
 }
 
-const plain = { head: [], border: [] };
+const MOUNT_COLUMNS: Column[] = [
+  { title: 'mount point', drop: 0, wrap: true, min: 12 },
+  { title: 'server', drop: 0, wrap: true, min: 12 },
+  { title: 'path', drop: 3, wrap: true, min: 8 },
+  { title: 'mechanism', drop: 0 },
+  { title: 'local port', drop: 5 },
+  { title: 'tunnel target', drop: 4, wrap: true, min: 12 },
+  { title: 'verdict', drop: 0 },
+  { title: 'reason', drop: 1, wrap: true, min: 20 },
+];
 
-export function mountsTable(mounts: MountResult[]): string {
-  const t = new Table({
-    head: ['mount point', 'server', 'path', 'mechanism', 'local port', 'tunnel target', 'verdict', 'reason'],
-    style: plain,
-    wordWrap: true,
-    colWidths: [null, null, null, null, null, null, null, 60],
-  });
-  for (const m of mounts) {
-    t.push([
-      m.mountPoint,
-      m.server,
-      m.export,
-      m.mechanism,
-      m.localPort === undefined ? '' : String(m.localPort),
-      m.tunnelTarget ?? '',
-      m.verdict,
-      m.reason,
-    ]);
-  }
-  return t.toString();
+export function mountsTable(mounts: MountResult[], o: { width: number; unicode: boolean }): string {
+  const rows = mounts.map((m) => [
+    m.mountPoint,
+    m.server,
+    m.export,
+    m.mechanism,
+    m.localPort === undefined ? '' : String(m.localPort),
+    m.tunnelTarget ?? '',
+    m.verdict,
+    m.reason,
+  ]);
+  return renderGrid(MOUNT_COLUMNS, rows, o);
 }
 
 export function findingLines(findings: Finding[]): string[] {
-  return findings.map((f) => {
+  return bySeverity(findings).map((f) => {
     const src = f.sources?.[0];
     const at = src ? ` [${src.file}${src.line ? `:${src.line}` : ''}]` : '';
-    return `${f.severity.toUpperCase()} ${f.code}: ${f.message}${at}`;
+    return printable(`${f.severity.toUpperCase()} ${f.code}: ${f.message}${at}`);
   });
 }
 
@@ -67,7 +71,7 @@ export async function runMounts(o: MountsOptions): Promise<number> {
   // No mount table could be read: the input is unreadable, not clean.
   // No mount table read is damaged input (3), whatever the findings.
   const { exitCode } = decideExit({ inputDamaged: inv.mountTable === undefined, findings });
-  for (const w of inv.warnings) process.stderr.write(`wireseal: warning: ${w}\n`);
+  for (const w of inv.warnings) process.stderr.write(`wireseal: warning: ${printable(w)}\n`);
   // Set before writing, so a reader that goes away early (EPIPE) still gets the right code.
   process.exitCode = exitCode;
   if (o.format === 'json') {
@@ -83,7 +87,8 @@ export async function runMounts(o: MountsOptions): Promise<number> {
     await writeJson(doc, process.stdout);
   } else {
     const none = inv.mountTable ? `no NFS mounts in ${inv.mountTable}` : 'no mount table could be read';
-    const lines = [mounts.length > 0 ? mountsTable(mounts) : none];
+    const table = mounts.length > 0 ? mountsTable(mounts, terminalOptions(process.stdout, false)) : undefined;
+    const lines = [table ?? printable(none)];
     if (findings.length > 0)
       lines.push(
         '',

@@ -1,7 +1,7 @@
 /** `wireseal verify-encryption`: classify every NFS flow and apply the policy (and the host cross-reference). */
 import type { Command } from 'commander';
 import { buildDocument } from '../report/document.js';
-import { type Format, writeDocument } from '../report/write.js';
+import { type Format, terminalOptions, writeDocument } from '../report/write.js';
 import { judgeRun, type RunFacts } from '../verify/policy.js';
 import { addCaptureOptions, type CaptureCliOptions, runCaptures } from './captures.js';
 import { EXIT_CODES_HELP } from './exit-codes.js';
@@ -50,7 +50,11 @@ export function registerVerify(program: Command, done: Done): void {
         outcome,
       });
       done(exitCode);
-      await writeDocument(doc, o.format as Format, process.stdout, true);
+      await writeDocument(doc, o.format as Format, process.stdout, {
+        verdicts: true,
+        ...terminalOptions(process.stdout, o.wide === true),
+        ...(o.hostRoot !== undefined ? { hostRoot: o.hostRoot } : o.local ? { hostRoot: '/' } : {}),
+      });
     });
 }
 

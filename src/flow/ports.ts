@@ -6,14 +6,15 @@ export const DEFAULT_PORT_SPEC = '2049,111,20048,988,20049-21049';
 export class PortSet {
   private readonly bits = new Uint8Array(65536);
   constructor(readonly spec: string) {
+    if (spec.trim() === '') throw new Error('empty port set: give ports or ranges, e.g. 2049,20049-21049');
     for (const part of spec.split(',')) {
       const p = part.trim();
-      if (p === '') continue;
+      if (p === '') throw new Error(`empty entry in "${spec}" (a stray comma?)`);
       const m = /^(\d{1,5})(?:-(\d{1,5}))?$/.exec(p);
       if (!m) throw new Error(`bad port or range "${p}" in "${spec}"`);
       const lo = Number(m[1]);
       const hi = m[2] === undefined ? lo : Number(m[2]);
-      if (lo > 65535 || hi > 65535 || hi < lo) throw new Error(`bad port range "${p}" in "${spec}"`);
+      if (lo === 0 || lo > 65535 || hi > 65535 || hi < lo) throw new Error(`bad port range "${p}" in "${spec}"`);
       for (let i = lo; i <= hi; i++) this.bits[i] = 1;
     }
   }

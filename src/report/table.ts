@@ -1,8 +1,21 @@
-/** Human-readable writer: tables of flows, mounts and findings, then a summary. Never prints payload bytes. */
+/**
+ * Human-readable writer: tables of flows, mounts and findings (most severe first), then a summary. Fits the
+ * terminal width (grid.ts), ASCII when not on a terminal, control characters escaped. Never prints payload bytes.
+ */
 import { basename } from 'node:path';
-import Table from 'cli-table3';
+import { type Column, renderGrid } from './grid.js';
 import { endpointText as ep, refCapture } from './refs.js';
-import type { FlowResult, ResultDocument } from './schema.js';
+import type { Finding, FlowResult, ResultDocument, Severity } from './schema.js';
+import { printable } from './text.js';
+
+export interface TableOptions {
+  /** verify-encryption: class, crypto and verdict columns; flows: timing and counters. */
+  verdicts: boolean;
+  /** Width to fit (Infinity: no limit). */
+  width: number;
+  /** Box-drawing characters (stdout is a terminal) or ASCII. */
+  unicode: boolean;
+}
 
 function hex4(n: number): string {
   return `0x${n.toString(16).padStart(4, '0')}`;
@@ -18,67 +31,116 @@ function cryptoCells(f: FlowResult): [string, string, string] {
   return ['-', '-', '-'];
 }
 
-const plain = { head: [] as string[], border: [] as string[], compact: true };
+const VERDICT_COLUMNS: Column[] = [
+  { title: '#', drop: 0 },
+  { title: 'l4', drop: 6 },
+  { title: 'client', drop: 0 },
+  { title: 'server', drop: 0 },
+  { title: 'class', drop: 0 },
+  { title: 'version', drop: 4 },
+  { title: 'cipher', drop: 2, wrap: true, min: 16 },
+  { title: 'grade', drop: 5 },
+  { title: 'verdict', drop: 0 },
+];
 
-export function flowsTable(flows: FlowResult[], withVerdict: boolean): string {
-  const head = withVerdict
-    ? ['#', 'capture', 'l4', 'client', 'server', 'class', 'version', 'cipher', 'grade', 'verdict']
-    : ['#', 'capture', 'l4', 'client', 'server', 'first seen', 'last seen', 'pkts c>s/s>c', 'bytes c>s/s>c', 'gaps'];
-  const t = new Table({ head, style: plain });
-  for (const f of flows) {
-    const base = [String(f.id), basename(f.capture), f.transport, ep(f.client), ep(f.server)];
-    if (withVerdict) t.push([...base, f.class, ...cryptoCells(f), f.verdict]);
-    else
-      t.push([
-        ...base,
-        f.firstSeen,
-        f.lastSeen,
-        `${f.packets.toServer}/${f.packets.toClient}`,
-        `${f.bytes.toServer}/${f.bytes.toClient}`,
-        f.gaps.toServer + f.gaps.toClient > 0 ? `${f.gaps.toServer}/${f.gaps.toClient}` : '-',
-      ]);
-  }
-  return t.toString();
+const FLOW_COLUMNS: Column[] = [
+  { title: '#', drop: 0 },
+  { title: 'l4', drop: 3 },
+  { title: 'client', drop: 0 },
+  { title: 'server', drop: 0 },
+  { title: 'first seen', drop: 6 },
+  { title: 'last seen', drop: 5 },
+  { title: 'pkts c>s/s>c', drop: 2 },
+  { title: 'bytes c>s/s>c', drop: 1 },
+  { title: 'gaps', drop: 4 },
+];
+
+/** The flows of one capture as a table (the capture is named above it when there are several). */
+export function flowsTable(flows: FlowResult[], o: TableOptions): string {
+  const rows = flows.map((f) => {
+    const base = [String(f.id), f.transport, ep(f.client), ep(f.server)];
+    if (o.verdicts) return [...base, f.class, ...cryptoCells(f), f.verdict];
+    return [
+      ...base,
+      f.firstSeen,
+      f.lastSeen,
+      `${f.packets.toServer}/${f.packets.toClient}`,
+      `${f.bytes.toServer}/${f.bytes.toClient}`,
+      f.gaps.toServer + f.gaps.toClient > 0 ? `${f.gaps.toServer}/${f.gaps.toClient}` : '-',
+    ];
+  });
+  return renderGrid(o.verdicts ? VERDICT_COLUMNS : FLOW_COLUMNS, rows, o);
 }
 
-export function writeTable(doc: ResultDocument, out: NodeJS.WritableStream, opts: { verdicts: boolean }): void {
+export const SEVERITY_ORDER: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
+
+/** Findings, most severe first (stable within a severity). */
+export function bySeverity(findings: Finding[]): Finding[] {
+  return [...findings].sort((a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity));
+}
+
+/** The finding's text as shown to people: mount first, then the captures that show it. */
+export function findingText(x: Finding): string {
+  let text = x.mount && !x.message.startsWith(x.mount) ? `${x.mount}: ${x.message}` : x.message;
+  const captures = [...new Set((x.flows ?? []).map((r) => basename(refCapture(r))))];
+  if (captures.length > 0) text += ` [${captures.join(', ')}]`;
+  return text;
+}
+
+/** Verdict counts with the tunnel's loopback legs apart from cleartext ("2 encrypted, 1 tunnel-local leg"). */
+export function verdictCounts(doc: ResultDocument): string {
+  const counts: Record<string, number> = { ...doc.summary.byVerdict };
+  const legs = doc.flows.filter((f) => f.class === 'tunnel-local').length;
+  if (legs > 0) {
+    counts.cleartext = (counts.cleartext ?? 0) - legs;
+    if (counts.cleartext === 0) delete counts.cleartext;
+  }
+  const parts = Object.entries(counts).map(([k, v]) => `${v} ${k}`);
+  if (legs > 0)
+    parts.push(`${legs} tunnel-local leg${legs === 1 ? '' : 's'} (loopback into a tunnel, not on the wire)`);
+  return parts.join(', ');
+}
+
+export function writeTable(doc: ResultDocument, out: NodeJS.WritableStream, o: TableOptions): void {
   const lines: string[] = [];
-  if (doc.flows.length > 0) lines.push(flowsTable(doc.flows, opts.verdicts));
-  else lines.push('no flows');
+  const byCapture = new Map<string, FlowResult[]>();
+  for (const f of doc.flows) byCapture.set(f.capture, [...(byCapture.get(f.capture) ?? []), f]);
+  for (const [capture, flows] of byCapture) {
+    if (lines.length > 0) lines.push('');
+    lines.push(printable(`Capture ${basename(capture)}`), flowsTable(flows, o));
+  }
+  if (doc.flows.length === 0) lines.push('no flows');
   if (doc.mounts && doc.mounts.length > 0) {
-    const t = new Table({ head: ['mount point', 'server', 'mechanism', 'verdict', 'reason'], style: plain });
-    for (const m of doc.mounts) t.push([m.mountPoint, m.server, m.mechanism, m.verdict, m.reason]);
-    lines.push('', 'Mounts', t.toString());
+    const cols: Column[] = [
+      { title: 'mount point', drop: 0, wrap: true, min: 12 },
+      { title: 'server', drop: 0, wrap: true, min: 12 },
+      { title: 'mechanism', drop: 1 },
+      { title: 'verdict', drop: 0 },
+      { title: 'reason', drop: 2, wrap: true, min: 20 },
+    ];
+    const rows = doc.mounts.map((m) => [m.mountPoint, m.server, m.mechanism, m.verdict, m.reason]);
+    lines.push('', 'Mounts', renderGrid(cols, rows, o));
   }
   if (doc.findings.length > 0) {
-    const t = new Table({
-      head: ['severity', 'code', 'finding'],
-      style: plain,
-      wordWrap: true,
-      colWidths: [10, 26, 90],
-    });
-    for (const x of doc.findings) {
-      let text = x.mount && !x.message.startsWith(x.mount) ? `${x.mount}: ${x.message}` : x.message;
-      const captures = [...new Set((x.flows ?? []).map((r) => basename(refCapture(r))))];
-      if (captures.length > 0) text += ` [${captures.join(', ')}]`;
-      t.push([x.severity, x.code, text]);
-    }
-    lines.push('', 'Findings', t.toString());
+    const cols: Column[] = [
+      { title: 'severity', drop: 0 },
+      { title: 'code', drop: 0 },
+      { title: 'finding', drop: 0, wrap: true, min: 20 },
+    ];
+    const rows = bySeverity(doc.findings).map((x) => [x.severity, x.code, findingText(x)]);
+    lines.push('', 'Findings', renderGrid(cols, rows, o));
   }
   for (const c of doc.captures) {
-    if (c.error) lines.push(`error: ${c.error.message}`);
+    if (c.error) lines.push(printable(`error: ${c.error.message}`));
   }
-  for (const w of doc.warnings) lines.push(`warning: ${w}`);
+  for (const w of doc.warnings) lines.push(printable(`warning: ${w}`));
   const n = doc.summary.flows;
   const flowsText = `${n} flow${n === 1 ? '' : 's'}`;
-  if (opts.verdicts) {
-    const byVerdict = Object.entries(doc.summary.byVerdict)
-      .map(([k, v]) => `${v} ${k}`)
-      .join(', ');
+  if (o.verdicts) {
     const m = doc.summary.findings;
     lines.push(
       '',
-      `${flowsText} (${byVerdict || 'none'}); ${m} finding${m === 1 ? '' : 's'}; exit ${doc.summary.exitCode}${outcomeText(doc)}`,
+      `${flowsText} (${verdictCounts(doc) || 'none'}); ${m} finding${m === 1 ? '' : 's'}; exit ${doc.summary.exitCode}${outcomeText(doc)}`,
     );
   } else {
     lines.push('', `${flowsText}; exit ${doc.summary.exitCode}`);

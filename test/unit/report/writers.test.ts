@@ -58,32 +58,53 @@ const doc = buildDocument({
 });
 
 describe('writers over the one document', () => {
-  it('JUnit: a test case per flow, failed when a failing finding names it; host findings in their own suite', async () => {
-    const xml = await capture((o) => writeDocument(doc, 'junit', o, true));
-    expect(xml).toContain('<testsuite name="a.pcap" tests="2" failures="1">');
-    expect(xml).toContain('<failure type="CLEARTEXT-NFS" message="NFSv4 &#60;in the clear&#62;"/>');
-    expect(xml).toContain('<testsuite name="host" tests="1" failures="1">');
+  it('JUnit: a case per capture and per flow, failed when a failing finding names it; host suite; verdict case', async () => {
+    const xml = await capture((o) => writeDocument(doc, 'junit', o, {}));
+    expect(xml).toContain('<testsuite name="a.pcap" tests="2" failures="1" errors="0" skipped="0">');
+    expect(xml).toContain('<failure type="CLEARTEXT-NFS" message="NFSv4 &#60;in the clear&#62; [a.pcap]"/>');
+    expect(xml).toContain('<testsuite name="host" tests="1" failures="1" errors="0" skipped="0">');
+    expect(xml).toContain('<testsuite name="verdict" tests="1" failures="1" errors="0" skipped="0">');
+    expect(xml).toContain('<failure type="FINDINGS" message="exit 1: findings at or above the failing severity"/>');
+    expect(xml).toMatch(/<testsuites name="wireseal verify-encryption" tests="4" failures="3" errors="0">/);
     expect(xml).not.toMatch(/<in the clear>/);
   });
-  it('SARIF: a result per finding with rule, level and locations', async () => {
-    const sarif = JSON.parse(await capture((o) => writeDocument(doc, 'sarif', o, true)));
+  it('SARIF: a rule per code with help and security-severity; a result per finding with relative locations', async () => {
+    const sarif = JSON.parse(await capture((o) => writeDocument(doc, 'sarif', o, { cwd: '/work/x' })));
     expect(sarif.version).toBe('2.1.0');
-    const results = sarif.runs[0].results;
-    expect(results.map((r: { ruleId: string; level: string }) => [r.ruleId, r.level])).toEqual([
-      ['CLEARTEXT-NFS', 'error'],
-      ['MIXED', 'warning'],
+    const run = sarif.runs[0];
+    expect(run.tool.driver.rules.map((r: { id: string }) => r.id)).toEqual(['CLEARTEXT-NFS', 'MIXED']);
+    expect(run.tool.driver.rules[0]).toMatchObject({
+      name: 'CleartextNfs',
+      shortDescription: { text: 'NFS in the clear on the wire' },
+      defaultConfiguration: { level: 'error' },
+      properties: { 'security-severity': '8.0', tags: ['security', 'nfs', 'cleartext'] },
+    });
+    const results = run.results;
+    expect(
+      results.map((r: { ruleId: string; level: string; ruleIndex: number }) => [r.ruleId, r.level, r.ruleIndex]),
+    ).toEqual([
+      ['CLEARTEXT-NFS', 'error', 0],
+      ['MIXED', 'warning', 1],
     ]);
-    expect(results[0].locations[0].physicalLocation.artifactLocation.uri).toBe('dir/a.pcap');
+    expect(results[0].locations).toEqual([
+      { physicalLocation: { artifactLocation: { uri: 'dir/a.pcap', uriBaseId: 'CAPTUREROOT' } } },
+    ]);
     expect(results[1].locations[0].physicalLocation).toEqual({
-      artifactLocation: { uri: '/proc/mounts' },
+      artifactLocation: { uri: 'proc/mounts', uriBaseId: 'HOSTROOT' },
       region: { startLine: 3 },
     });
+    expect(run.originalUriBaseIds.CAPTUREROOT.uri).toBe('file:///work/x/');
+    expect(run.originalUriBaseIds.HOSTROOT.uri).toBe('file:///');
+    expect(results[0].partialFingerprints['wiresealIdentity/v1']).toMatch(/^v1:[0-9a-f]{32}$/);
+    expect(run.invocations).toEqual([
+      { executionSuccessful: true, exitCode: 1, exitCodeDescription: 'findings at or above the failing severity' },
+    ]);
   });
   it('JSON: the document as is; table: flows, findings and the summary line', async () => {
-    expect(JSON.parse(await capture((o) => writeDocument(doc, 'json', o, true)))).toEqual(
+    expect(JSON.parse(await capture((o) => writeDocument(doc, 'json', o, {})))).toEqual(
       JSON.parse(JSON.stringify(doc)),
     );
-    const table = await capture((o) => writeDocument(doc, 'table', o, true));
+    const table = await capture((o) => writeDocument(doc, 'table', o, {}));
     expect(table).toMatch(/nfs-cleartext/);
     expect(table).toMatch(/CLEARTEXT-NFS/);
     expect(table).toMatch(/2 flows \(1 cleartext, 1 encrypted\); 2 findings; exit 1/);

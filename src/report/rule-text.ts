@@ -1,0 +1,122 @@
+/**
+ * What code-scanning views show for each finding code: a title, what it means, and the remediation. Keyed by the
+ * codes of the one finding table (src/verify/findings.ts): this adds wording, never codes.
+ */
+import type { Severity } from './schema.js';
+
+export interface RuleText {
+  /** Short description (one line). */
+  title: string;
+  /** Full description: what was seen and why it matters. */
+  meaning: string;
+  /** Remediation. */
+  fix: string;
+  /** Extra tags besides "security" and "nfs". */
+  tags?: string[];
+}
+
+export const RULE_TEXT: Record<string, RuleText> = {
+  'CLEARTEXT-NFS': {
+    title: 'NFS in the clear on the wire',
+    meaning: 'NFS calls were readable on the network: file names, handles and data crossed the wire unencrypted.',
+    fix: 'Mount with encryption in transit: -o tls (amazon-efs-utils, AZNFS), xprtsec=tls/mtls (RPC-with-TLS), or sec=krb5p.',
+    tags: ['cleartext'],
+  },
+  'CLEARTEXT-RPC': {
+    title: 'ONC-RPC side protocol in the clear',
+    meaning: 'An NFS side protocol (MOUNT, NLM, NFS_ACL, callbacks, portmapper) was readable on the network.',
+    fix: 'Use NFSv4 over an encrypted transport (it needs no MOUNT/NLM), or carry the side protocols in the same tunnel.',
+    tags: ['cleartext'],
+  },
+  'NULL-CIPHER': {
+    title: 'TLS suite without encryption',
+    meaning: 'The negotiated TLS/DTLS cipher suite authenticates but does not encrypt (NULL or integrity-only).',
+    fix: 'Remove NULL and integrity-only suites from the tunnel or server configuration; allow AEAD suites only.',
+    tags: ['crypto'],
+  },
+  'WEAK-CIPHER': {
+    title: 'Weak TLS version or cipher suite',
+    meaning:
+      'The negotiated TLS version or cipher suite is below the policy (old version, CBC, no forward secrecy...).',
+    fix: 'Require TLS 1.2 or later with ECDHE and AEAD suites (or TLS 1.3) in the tunnel or server configuration.',
+    tags: ['crypto'],
+  },
+  'UNVERIFIED-FLOW': {
+    title: 'NFS-relevant flow not proven either way',
+    meaning: 'A flow on the NFS ports could not be proven encrypted or cleartext from the captured bytes.',
+    fix: 'Capture from the start of the connection with a full snap length, or check the host configuration.',
+  },
+  'UNLISTED-FLOWS': {
+    title: 'Findings among flows past the listing cap',
+    meaning: 'NFS flows beyond --max-listed would have raised findings; they are counted, not listed.',
+    fix: 'Re-run on a filtered capture or raise --max-listed to see each flow.',
+  },
+  BYPASS: {
+    title: 'Mount bypasses encryption',
+    meaning: "A mount's server saw cleartext NFS on the wire: the mount does not use its tunnel or TLS.",
+    fix: 'Remount with the encrypted option (e.g. mount -t efs -o tls, xprtsec=tls) and unmount the direct mount.',
+    tags: ['cleartext', 'host'],
+  },
+  'TUNNEL-DOWN': {
+    title: 'Tunnel behind a mount is missing',
+    meaning: 'A mount points at a local tunnel port whose state, configuration or process is missing.',
+    fix: 'Restart the tunnel (amazon-efs-utils watchdog, aznfswatchdog, stunnel) or remount.',
+    tags: ['host'],
+  },
+  'UNVERIFIED-TLS': {
+    title: 'TLS tunnel does not verify the server',
+    meaning: 'The tunnel encrypts but does not verify the server certificate: an active attacker can intercept.',
+    fix: 'Enable certificate verification (stunnel verify/checkHost with a CA file; efs-utils stunnel_check_cert_hostname).',
+    tags: ['crypto', 'host'],
+  },
+  MIXED: {
+    title: 'Encrypted and cleartext mounts of one server',
+    meaning: 'The same server is mounted both through TLS and without it.',
+    fix: 'Mount every export of the server with encryption in transit.',
+    tags: ['host'],
+  },
+  UNEXPLAINED: {
+    title: 'Cleartext NFS no local mount explains',
+    meaning: 'Cleartext NFS was on the wire to a server none of the host mounts names.',
+    fix: 'Find the client (another host, a container, an unlisted mount) and mount with encryption.',
+    tags: ['cleartext', 'host'],
+  },
+  'ENCRYPTED-BY-CONFIG-ONLY': {
+    title: 'Encrypted by configuration, not seen on the wire',
+    meaning: 'A mount is configured for encryption, but no captured flow shows its traffic.',
+    fix: 'Capture while the mount is in use to prove it on the wire.',
+    tags: ['host'],
+  },
+  'PLAINTEXT-BY-CONFIG': {
+    title: 'Cleartext mount by configuration',
+    meaning: 'A mount is configured without encryption (direct or into a plaintext tunnel); no capture shows it.',
+    fix: 'Remount with encryption in transit.',
+    tags: ['cleartext', 'host'],
+  },
+  'UNKNOWN-MOUNT': {
+    title: 'Mount nothing explains',
+    meaning: 'An NFS mount whose transport could not be determined from the host configuration.',
+    fix: 'Check the mount options and the tunnel configuration by hand.',
+    tags: ['host'],
+  },
+};
+
+/** The wording for a code, with a generic fallback for codes added after this list. */
+export function ruleText(code: string): RuleText {
+  return (
+    RULE_TEXT[code] ?? {
+      title: code,
+      meaning: `wireseal finding ${code}; see docs/findings.md.`,
+      fix: 'See docs/findings.md for what raises it and how to resolve it.',
+    }
+  );
+}
+
+/** GitHub code scanning's security-severity (CVSS-like score) per severity. */
+export const SECURITY_SEVERITY: Record<Severity, string> = {
+  critical: '9.5',
+  high: '8.0',
+  medium: '5.5',
+  low: '3.0',
+  info: '0.0',
+};
