@@ -68,7 +68,6 @@ export async function runMounts(o: MountsOptions): Promise<number> {
   const inv = await readInventoryOrFail(o.hostRoot);
   const mounts = judgeMounts(inv);
   const findings = crossReference([], inv, mounts);
-  // No mount table could be read: the input is unreadable, not clean.
   // No mount table read is damaged input (3), whatever the findings.
   const { exitCode } = decideExit({ inputDamaged: inv.mountTable === undefined, findings });
   for (const w of inv.warnings) process.stderr.write(`wireseal: warning: ${printable(w)}\n`);
