@@ -2,6 +2,7 @@
  * What code-scanning views show for each finding code: a title, what it means, and the remediation. Keyed by the
  * codes of the one finding table (src/verify/findings.ts): this adds wording, never codes.
  */
+import type { FindingCode } from '../verify/findings.js';
 import type { Severity } from './schema.js';
 
 export interface RuleText {
@@ -15,7 +16,7 @@ export interface RuleText {
   tags?: string[];
 }
 
-export const RULE_TEXT: Record<string, RuleText> = {
+export const RULE_TEXT: Record<FindingCode, RuleText> = {
   'CLEARTEXT-NFS': {
     title: 'NFS in the clear on the wire',
     meaning: 'NFS calls were readable on the network: file names, handles and data crossed the wire unencrypted.',
@@ -99,12 +100,48 @@ export const RULE_TEXT: Record<string, RuleText> = {
     fix: 'Check the mount options and the tunnel configuration by hand.',
     tags: ['host'],
   },
+  'SUITE-NOT-SEEN': {
+    title: 'TLS suite not seen',
+    meaning:
+      'Every byte of the flow is protected TLS records, but the handshake was not captured: the grade cannot be checked.',
+    fix: 'Capture from before the connection is opened (or remount) to see the handshake.',
+    tags: ['crypto'],
+  },
+  'TLS-PLAINTEXT-AFTER-HANDSHAKE': {
+    title: 'Readable bytes inside a TLS flow',
+    meaning: 'After the TLS handshake (or a gap, close_notify or FIN) the flow carried bytes that are not TLS records.',
+    fix: 'Check the tunnel or proxy for a fallback to plaintext; ensure the NFS client cannot reconnect without TLS.',
+    tags: ['cleartext', 'crypto'],
+  },
+  'TLS-RECORD-VIOLATION': {
+    title: 'TLS record stream violates the protocol',
+    meaning: 'A record the handshake phase does not allow, an inconsistent version, an over-long record or a bad type.',
+    fix: 'Inspect the endpoint software: a middlebox or a broken TLS stack is producing records out of place.',
+    tags: ['crypto'],
+  },
+  'TLS-HANDSHAKE-FAILED': {
+    title: 'TLS handshake failed',
+    meaning: 'A fatal alert before establishment, or a handshake that never completed.',
+    fix: 'Check certificates, allowed versions and suites on both ends of the tunnel.',
+    tags: ['crypto'],
+  },
+  'SSLV2-HELLO': {
+    title: 'SSLv2 ClientHello',
+    meaning: 'A client offered a connection in the SSLv2 hello format, which belongs to long-broken protocol versions.',
+    fix: 'Upgrade or reconfigure the client so it sends only TLS 1.2+ ClientHellos.',
+    tags: ['crypto'],
+  },
+  'CAPTURE-GAP': {
+    title: 'Bytes missing from the capture',
+    meaning: 'Some bytes of an NFS-relevant TCP flow were not captured, so they could not be checked.',
+    fix: 'Capture with a full snap length and enough buffer (tcpdump -s 0 -B), close to the client.',
+  },
 };
 
 /** The wording for a code, with a generic fallback for codes added after this list. */
 export function ruleText(code: string): RuleText {
   return (
-    RULE_TEXT[code] ?? {
+    (RULE_TEXT as Record<string, RuleText | undefined>)[code] ?? {
       title: code,
       meaning: `wireseal finding ${code}; see docs/findings.md.`,
       fix: 'See docs/findings.md for what raises it and how to resolve it.',
