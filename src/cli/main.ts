@@ -28,6 +28,10 @@ export async function main(argv: string[]): Promise<number> {
       }
       return EXIT.USAGE;
     }
+    if (err instanceof InputError) {
+      process.stderr.write(`wireseal: ${err.message}\n`);
+      return EXIT.INPUT;
+    }
     if (err instanceof UsageError) {
       process.stderr.write(`wireseal: ${printable(err.message)}\n`);
       return EXIT.USAGE;
@@ -39,3 +43,6 @@ export async function main(argv: string[]): Promise<number> {
 
 /** Thrown by commands for bad options/config: exit code 2 with a one-line message. */
 export class UsageError extends Error {}
+
+/** Thrown by commands for unreadable or refused input (a bundle that is not safe to read): exit code 3. */
+export class InputError extends Error {}

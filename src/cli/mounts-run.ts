@@ -12,7 +12,7 @@ import { printable } from '../report/text.js';
 import { terminalOptions } from '../report/write.js';
 import { decideExit } from '../verify/exit-code.js';
 import { crossReference } from '../verify/index.js';
-import { UsageError } from './main.js';
+import { InputError, UsageError } from './main.js';
 
 export interface MountsOptions {
   hostRoot: string;
@@ -52,8 +52,31 @@ export function findingLines(findings: Finding[]): string[] {
   });
 }
 
-/** Reads the inventory, turning a bad root into a one-line usage error. */
+/**
+ * Reads the inventory of a host root or of a `collect` bundle (tar.gz, read safely into a private temporary
+ * directory that is removed afterwards); a bad root is a usage error, a refused bundle unreadable input.
+ */
 export async function readInventoryOrFail(root: string) {
+  const { looksLikeArchive, openBundle, BundleError } = await import('../host/bundle-archive.js');
+  if (!(await looksLikeArchive(root))) return readRoot(root);
+  let opened: Awaited<ReturnType<typeof openBundle>>;
+  try {
+    opened = await openBundle(root);
+  } catch (err) {
+    if (err instanceof BundleError) throw new InputError(err.message);
+    throw err;
+  }
+  try {
+    const inv = await readRoot(opened.root);
+    inv.root = root;
+    inv.warnings.unshift(...opened.warnings);
+    return inv;
+  } finally {
+    await opened.cleanup();
+  }
+}
+
+async function readRoot(root: string) {
   try {
     return await readHostInventory(root);
   } catch (err) {

@@ -1,13 +1,26 @@
 /** readHostInventory: gathers mounts and tunnel state from a host root ('/' or an evidence bundle). */
 import path from 'node:path';
 import { AZNFS_MAP_V4, AZNFS_STUNNEL_DIR, parseMountMapV4, parsePidFile } from './aznfs.js';
+import { MANIFEST_FILE } from './bundle-paths.js';
+import { PROCESSES_FILE, readProcesses } from './collect-live.js';
 import { EFS_STATE_DIR, EFS_UTILS_CONF, parseEfsStateJson, parseEfsStem } from './efs-utils.js';
 import { parseIni } from './ini.js';
 import { parseMountTable } from './mount-table.js';
 import { checkPid } from './pid.js';
+import { parseMountstats, parseProcNet } from './procfs.js';
 import { DEFAULT_LIMITS, SafeFs } from './safe-fs.js';
 import { type IncludedFile, type IncludeLoader, parseStunnel } from './stunnel.js';
-import type { EfsState, HostInventory, ReadHostOptions, StunnelOrigin } from './types.js';
+import type {
+  BundleManifest,
+  EfsState,
+  HostInventory,
+  HostState,
+  ProcessInfo,
+  ReadHostOptions,
+  StunnelOrigin,
+} from './types.js';
+
+export const MOUNTSTATS = '/proc/self/mountstats';
 
 /** Candidate mount tables, first found wins; `/proc-mounts` is the bundle name used by the lab captures. */
 export const MOUNT_TABLES = ['/proc/mounts', '/proc/self/mounts', '/proc-mounts'];
@@ -129,6 +142,35 @@ export async function readHostInventory(root: string, opts: ReadHostOptions = {}
     inv.tlshd = parseIni(text, file);
     break;
   }
+  inv.state = await readState(fs, inv);
   inv.warnings = [...fs.warnings, ...inv.warnings];
   return inv;
+}
+
+function parseJson(text: string | null): unknown {
+  if (text === null) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The bundle's manifest and live state (mountstats, socket tables, tunnel processes), or the local host's. */
+async function readState(fs: SafeFs, inv: HostInventory): Promise<HostState> {
+  const state: HostState = { mountstats: [], sockets: [] };
+  const manifest = parseJson(await fs.readText(MANIFEST_FILE, true));
+  if (manifest && typeof manifest === 'object' && (manifest as BundleManifest).schema === 'wireseal/bundle') {
+    state.manifest = manifest as BundleManifest;
+  }
+  const ms = await fs.readText(MOUNTSTATS, true);
+  if (ms !== null) state.mountstats = parseMountstats(ms, MOUNTSTATS);
+  for (const t of ['tcp', 'tcp6', 'udp', 'udp6'] as const) {
+    const text = await fs.readText(`/proc/net/${t}`, true);
+    if (text !== null) state.sockets.push(...parseProcNet(text, t));
+  }
+  const procs = parseJson(await fs.readText(PROCESSES_FILE, true));
+  if (Array.isArray(procs)) state.processes = procs as ProcessInfo[];
+  else if (inv.local) state.processes = await readProcesses('/proc');
+  return state;
 }

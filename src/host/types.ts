@@ -111,6 +111,8 @@ export interface HostInventory {
   files: string[];
   /** `file: message` strings for anything skipped or unreadable. */
   warnings: string[];
+  /** Processes, sockets and NFS transports (from a collect bundle, or read live). */
+  state?: HostState;
 }
 
 export interface ReadHostOptions {
@@ -120,4 +122,61 @@ export interface ReadHostOptions {
   maxFiles?: number;
   /** At most this many entries are listed per directory (default 1000). */
   maxDirEntries?: number;
+}
+
+/** One row of /proc/net/{tcp,tcp6,udp,udp6}. */
+export interface SocketEntry {
+  proto: 'tcp' | 'tcp6' | 'udp' | 'udp6';
+  local: { ip: string; port: number };
+  remote: { ip: string; port: number };
+  /** TCP state name (ESTABLISHED, LISTEN...); UNCONN for UDP. */
+  state: string;
+  inode: number;
+}
+
+/** One NFS mount of /proc/self/mountstats with its transports (one per nconnect connection). */
+export interface MountStat {
+  device: string;
+  mountPoint: string;
+  fsType: string;
+  options: Record<string, string | true>;
+  transports: { proto: 'tcp' | 'udp'; localPort: number; src: SourceRef }[];
+  src: SourceRef;
+}
+
+/** A tunnel process (stunnel, efs-proxy, tlshd, the efs-utils and AZNFS watchdogs) as seen at collection. */
+export interface ProcessInfo {
+  pid: number;
+  comm: string;
+  /** Arguments, secrets redacted. */
+  cmdline: string[];
+  /** Start time (ISO 8601 UTC), when /proc/stat's btime was readable. */
+  startTime?: string;
+  /** Socket inodes of its open file descriptors, resolved against /proc/net when found there. */
+  sockets: SocketEntry[];
+}
+
+/** wireseal-bundle.json: what a `collect` bundle holds and where it came from. */
+export interface BundleManifest {
+  schema: 'wireseal/bundle';
+  schemaVersion: string;
+  wiresealVersion: string;
+  hostname?: string;
+  collectedAt: string;
+  kernel?: string;
+  /** Every interface address of the host (or of the network namespace collect ran in). */
+  interfaces: { name: string; address: string; family: 'IPv4' | 'IPv6'; cidr?: string }[];
+  sourceRoot: string;
+  procRoot: string;
+  files: { path: string; bytes: number; sha256: string }[];
+  unreadable: { path: string; reason: string }[];
+}
+
+/** Live state a bundle (or the local host) adds to its configs. */
+export interface HostState {
+  manifest?: BundleManifest;
+  mountstats: MountStat[];
+  sockets: SocketEntry[];
+  /** Undefined when no process list was collected (an old bundle): nothing can then be said of process liveness. */
+  processes?: ProcessInfo[];
 }

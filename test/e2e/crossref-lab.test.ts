@@ -71,7 +71,7 @@ describe('mounts and collect on the lab host bundle', () => {
     expect(r.stderr.trim().split('\n')).toEqual([`wireseal: ${path.join(tmp, 'missing')}: host root not found`]);
   });
 
-  it('collect writes a bundle that --host-root reads after tar xzf', () => {
+  it('collect writes a bundle that mounts reads directly, or after tar xzf', () => {
     const out = path.join(tmp, 'lab.tar.gz');
     const r = cli(['collect', out, '--host-root', 'captures/lab/host']);
     expect(r.code).toBe(0);
@@ -80,16 +80,36 @@ describe('mounts and collect on the lab host bundle', () => {
       'proc-mounts',
       'var/run/efs/fs-0123456789abcdef0.mnt.efs.20049',
       'var/run/efs/stunnel-config.fs-0123456789abcdef0.mnt.efs.20049',
-      'WIRESEAL-BUNDLE.txt',
+      'wireseal-bundle.json',
     ]);
+    const manifest = JSON.parse(execFileSync('tar', ['xzOf', out, 'wireseal-bundle.json'], { encoding: 'utf8' }));
+    expect(manifest.unreadable).toContainEqual({ path: '/proc/self/mountstats', reason: 'not found' });
     const dir = path.join(tmp, 'x');
     execFileSync('mkdir', ['-p', dir]);
     execFileSync('tar', ['xzf', out, '-C', dir]);
-    const m = cli(['mounts', '--host-root', dir, '--format', 'json']);
-    const doc = JSON.parse(m.stdout) as ResultDocument;
-    expect(doc.mounts?.map((x) => [x.mountPoint, x.verdict])).toEqual([
-      ['/mnt/efs', 'tls-verified'],
-      ['/mnt/efs-direct', 'direct-cleartext'],
-    ]);
+    for (const root of [dir, out]) {
+      const m = cli(['mounts', '--host-root', root, '--format', 'json']);
+      const doc = JSON.parse(m.stdout) as ResultDocument;
+      expect(doc.mounts?.map((x) => [x.mountPoint, x.verdict])).toEqual([
+        ['/mnt/efs', 'tls-verified'],
+        ['/mnt/efs-direct', 'direct-cleartext'],
+      ]);
+    }
   });
+
+  it('a hostile bundle is refused with one line and exit 3', () => {
+    const bad = path.join(tmp, 'bad.tar');
+    execFileSync('mkdir', ['-p', path.join(tmp, 'h')]);
+    execFileSync('ln', ['-sf', '/etc/passwd', path.join(tmp, 'h', 'proc-mounts')]);
+    execFileSync('tar', ['czf', bad, '-C', path.join(tmp, 'h'), 'proc-mounts']);
+    for (const cmd of ['mounts', 'verify-encryption']) {
+      const args = cmd === 'mounts' ? [cmd, '--host-root', bad] : [cmd, CAP, '--host-root', bad];
+      const r = cli(args);
+      expect(r.code).toBe(3);
+      expect(r.stderr).toBe(
+        `wireseal: ${bad}: member "proc-mounts" is a symbolic link to "/etc/passwd", outside the bundle; bundle refused\n`,
+      );
+    }
+  });
+
 });
