@@ -111,5 +111,4 @@ describe('mounts and collect on the lab host bundle', () => {
       );
     }
   });
-
 });
