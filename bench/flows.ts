@@ -51,7 +51,7 @@ export interface GroundTruth {
   server: { ip: string; port: number };
   interface: string;
   /** A FlowClass of src/report/schema.ts. */
-  class: 'nfs-cleartext' | 'rpc-cleartext' | 'tunnel-local' | 'tls' | 'dtls';
+  class: 'nfs-cleartext' | 'rpc-cleartext' | 'tunnel-local' | 'tls' | 'dtls' | 'none';
   /** "NFSv3", "NFSv4", "NFSv4.1", "TLS 1.2", "TLS 1.3", "DTLS 1.2", or null (portmapper/MOUNT). */
   version: string | null;
   cipherSuiteId: number | null;
@@ -62,6 +62,20 @@ export interface GroundTruth {
   packets: number;
   /** Frame bytes, both directions (tshark's conversation "Bytes"). */
   bytes: number;
+  /** TLS/DTLS records and ONC-RPC messages written, both directions. */
+  records: number;
+  /** The verdict wireseal must give (a Verdict of src/report/schema.ts). */
+  verdict: 'encrypted' | 'encrypted-weak' | 'cleartext' | 'unknown';
+  /** The finding codes that must name this flow, sorted (none for a flow that is fine). */
+  findings: string[];
+  /**
+   * A planted flow that turns cleartext late: NFS calls in the clear after a full TLS handshake and encrypted data
+   * ("after-handshake"), or after bytes the capture does not hold ("after-gap"). Only a verifier that walks the
+   * whole stream catches them: class, version and suite are not checked for these, verdict and findings are.
+   */
+  planted?: 'after-handshake' | 'after-gap';
+  /** This line stands for `count` flows of one shape (the SYN flood's): client is the first; packets and bytes are totals. */
+  count?: number;
 }
 
 export interface Env {
@@ -74,6 +88,8 @@ export interface Env {
   /** Set when the target size is reached: flows finish their current exchange and close. */
   closing: boolean;
   streams: { tcp: number; udp: number };
+  /** Set: every frame goes out inside VXLAN (UDP 4789) with this network identifier. */
+  vxlanVni?: number;
 }
 
 export type FlowScript = Generator<void, void, void>;
@@ -102,6 +118,33 @@ export function ipString(ip: Buffer): string {
   return `${groups.slice(0, best).join(':')}::${groups.slice(best + bestLen).join(':')}`;
 }
 
+/** A flow's ground truth before any packet: no id yet, counters at zero. */
+export function newTruth(
+  transport: 'tcp' | 'udp',
+  client: { ip: string; port: number },
+  server: { ip: string; port: number },
+  iface: string,
+  cls: GroundTruth['class'],
+): GroundTruth {
+  return {
+    id: '',
+    transport,
+    client,
+    server,
+    interface: iface,
+    class: cls,
+    version: null,
+    cipherSuiteId: null,
+    programs: [],
+    nfsOps: {},
+    packets: 0,
+    bytes: 0,
+    records: 0,
+    verdict: 'cleartext',
+    findings: [],
+  };
+}
+
 /** Common state of a flow: endpoints, interface, counters, and its truth record. */
 abstract class Conn {
   readonly truth: GroundTruth;
@@ -114,29 +157,22 @@ abstract class Conn {
     ifaceName: string,
     cls: GroundTruth['class'],
   ) {
-    this.truth = {
-      id: '',
-      transport,
-      client: { ip: ipString(hosts[0].ip), port: ports[0] },
-      server: { ip: ipString(hosts[1].ip), port: ports[1] },
-      interface: ifaceName,
-      class: cls,
-      version: null,
-      cipherSuiteId: null,
-      programs: [],
-      nfsOps: {},
-      packets: 0,
-      bytes: 0,
-    };
+    const client = { ip: ipString(hosts[0].ip), port: ports[0] };
+    this.truth = newTruth(transport, client, { ip: ipString(hosts[1].ip), port: ports[1] }, ifaceName, cls);
   }
 
   protected write(len: number): void {
     const env = this.env;
     if (this.truth.id === '') this.truth.id = `${this.truth.transport}.${env.streams[this.truth.transport]++}`;
     env.clock += 1 + env.rng.int(40);
-    env.sink.packet(this.iface, env.clock, env.frames.buf, len);
+    let n = len;
+    if (env.vxlanVni === undefined) env.sink.packet(this.iface, env.clock, env.frames.buf, len);
+    else {
+      n = env.frames.vxlan(len, env.vxlanVni);
+      env.sink.packet(this.iface, env.clock, env.frames.encap, n);
+    }
     this.truth.packets++;
-    this.truth.bytes += len;
+    this.truth.bytes += n;
   }
 }
 
@@ -202,6 +238,11 @@ export class TcpConn extends Conn {
     }
   }
 
+  /** Bytes `dir` sends that the capture does not hold (a capture gap): the sequence number moves on, nothing is written. */
+  lose(dir: 0 | 1, len: number): void {
+    this.seq[dir] = (this.seq[dir] + len) >>> 0;
+  }
+
   *close(): FlowScript {
     this.emit(0, TCP_FIN | TCP_ACK, null, 0, 0);
     yield;
@@ -265,11 +306,25 @@ class RpcSession {
     yield* this.conn.send(0, recordMark(call, call.length > 8192 && rng.chance(0.2) ? 2 : 1));
     const reply = rpcReply(xid, res);
     yield* this.conn.send(1, recordMark(reply, reply.length > 8192 && rng.chance(0.2) ? 2 : 1));
+    this.conn.truth.records += 2;
   }
 }
 
 function count(t: GroundTruth, name: string): void {
   t.nfsOps[name] = (t.nfsOps[name] ?? 0) + 1;
+}
+
+/** One NFSv3 call and its reply, counted in the ground truth. */
+function nfs3Call(rpc: RpcSession, t: GroundTruth, c: NfsCtx, name: string): FlowScript {
+  const p = NFS3[name]!;
+  count(t, name);
+  return rpc.call(
+    PROG_NFS,
+    3,
+    p.num,
+    (x) => p.args(x, c),
+    (x) => p.res(x, c),
+  );
 }
 
 export function* nfs3Flow(env: Env, conn: TcpConn, ios: number): FlowScript {
@@ -279,17 +334,7 @@ export function* nfs3Flow(env: Env, conn: TcpConn, ios: number): FlowScript {
   const c = newNfsCtx(env, `file${env.rng.int(100000)}.dat`);
   const rpc = new RpcSession(env, conn);
   yield* conn.open();
-  const op = function* (name: string): FlowScript {
-    const p = NFS3[name]!;
-    count(t, name);
-    yield* rpc.call(
-      PROG_NFS,
-      3,
-      p.num,
-      (x) => p.args(x, c),
-      (x) => p.res(x, c),
-    );
-  };
+  const op = (name: string): FlowScript => nfs3Call(rpc, t, c, name);
   for (const name of ['NULL', 'FSINFO', 'GETATTR', 'LOOKUP', 'ACCESS']) yield* op(name);
   let wrote = false;
   for (let i = 0; i < ios && !env.closing; i++) {
@@ -412,8 +457,21 @@ const CLIENT_SUITES_13 = [
 ];
 const CLIENT_SUITES_12 = [0xc030, 0xc02c, 0xc02f, 0xc02b, 0x009f, 0x009e, 0xc028, 0xc014, 0x003d, 0x0035, 0x002f];
 
-/** A TLS flow: full handshake then `exchanges` request/response rounds of application data. */
-export function* tlsFlow(env: Env, conn: TcpConn, suite: number, exchanges: number, sni: string): FlowScript {
+/** TLS records in `b` (a whole number of records). */
+function tlsRecords(b: Buffer): number {
+  let n = 0;
+  for (let p = 0; p + 5 <= b.length; p += 5 + b.readUInt16BE(p + 3)) n++;
+  return n;
+}
+
+/** Sends whole TLS records and counts them. */
+function* sendTls(conn: TcpConn, dir: 0 | 1, b: Buffer): FlowScript {
+  conn.truth.records += tlsRecords(b);
+  yield* conn.send(dir, b);
+}
+
+/** A full TLS handshake (TLS 1.2 with certificate and key exchange, or TLS 1.3); returns the record overhead. */
+function* tlsHandshake(env: Env, conn: TcpConn, suite: number, sni: string): Generator<void, number, void> {
   const rng = env.rng;
   const tls13 = suite >> 8 === 0x13;
   const t = conn.truth;
@@ -422,39 +480,83 @@ export function* tlsFlow(env: Env, conn: TcpConn, suite: number, exchanges: numb
   const offer13 = tls13 || rng.chance(0.5);
   const offered = offer13 ? CLIENT_SUITES_13 : CLIENT_SUITES_12;
   yield* conn.open();
-  yield* conn.send(
+  yield* sendTls(
+    conn,
     0,
     tlsRecord(CT_HANDSHAKE, 0x0301, hs(1, clientHello({ rng, sni, suites: offered, tls13: offer13 }))),
   );
   const sh = hs(2, serverHello({ rng, sni, suites: [suite], tls13 }));
   const ccs = tlsRecord(CT_CCS, TLS12, Buffer.from([1]));
-  let overhead: number;
   if (tls13) {
-    overhead = 17;
+    const overhead = 17;
     const flight = appData(env.pool, TLS12, rng.range(900, 1400), overhead);
-    yield* conn.send(1, Buffer.concat([tlsRecord(CT_HANDSHAKE, TLS12, sh), ccs, flight]));
-    yield* conn.send(0, Buffer.concat([ccs, appData(env.pool, TLS12, 36, overhead)]));
-    yield* conn.send(1, appData(env.pool, TLS12, rng.range(180, 260), overhead));
-  } else {
-    const rsa = suite === 0x002f || suite === 0x0035;
-    overhead = rsa ? 48 : 24;
-    const msgs = [sh, hs(11, certificate())];
-    if (!rsa) msgs.push(hs(12, serverKeyExchange(rng)));
-    msgs.push(hs(14, Buffer.alloc(0)));
-    const flight = rng.chance(0.5)
-      ? tlsRecord(CT_HANDSHAKE, TLS12, Buffer.concat(msgs))
-      : Buffer.concat(msgs.map((m) => tlsRecord(CT_HANDSHAKE, TLS12, m)));
-    yield* conn.send(1, flight);
-    const fin = tlsRecord(CT_HANDSHAKE, TLS12, env.pool.slice(16 + overhead));
-    yield* conn.send(0, Buffer.concat([tlsRecord(CT_HANDSHAKE, TLS12, hs(16, clientKeyExchange(rng, rsa))), ccs, fin]));
-    yield* conn.send(1, Buffer.concat([ccs, tlsRecord(CT_HANDSHAKE, TLS12, env.pool.slice(16 + overhead))]));
+    yield* sendTls(conn, 1, Buffer.concat([tlsRecord(CT_HANDSHAKE, TLS12, sh), ccs, flight]));
+    yield* sendTls(conn, 0, Buffer.concat([ccs, appData(env.pool, TLS12, 36, overhead)]));
+    yield* sendTls(conn, 1, appData(env.pool, TLS12, rng.range(180, 260), overhead));
+    return overhead;
   }
+  const rsa = suite === 0x002f || suite === 0x0035;
+  const overhead = rsa ? 48 : 24;
+  const msgs = [sh, hs(11, certificate())];
+  if (!rsa) msgs.push(hs(12, serverKeyExchange(rng)));
+  msgs.push(hs(14, Buffer.alloc(0)));
+  const flight = rng.chance(0.5)
+    ? tlsRecord(CT_HANDSHAKE, TLS12, Buffer.concat(msgs))
+    : Buffer.concat(msgs.map((m) => tlsRecord(CT_HANDSHAKE, TLS12, m)));
+  yield* sendTls(conn, 1, flight);
+  const fin = tlsRecord(CT_HANDSHAKE, TLS12, env.pool.slice(16 + overhead));
+  const cke = tlsRecord(CT_HANDSHAKE, TLS12, hs(16, clientKeyExchange(rng, rsa)));
+  yield* sendTls(conn, 0, Buffer.concat([cke, ccs, fin]));
+  yield* sendTls(conn, 1, Buffer.concat([ccs, tlsRecord(CT_HANDSHAKE, TLS12, env.pool.slice(16 + overhead))]));
+  return overhead;
+}
+
+/** Request/response rounds of application data: small requests and large replies (reads) or the reverse. */
+function* tlsExchanges(env: Env, conn: TcpConn, overhead: number, exchanges: number, maxLarge: number): FlowScript {
+  const rng = env.rng;
   for (let i = 0; i < exchanges && !env.closing; i++) {
     const read = rng.chance(0.6);
-    yield* conn.send(0, appData(env.pool, TLS12, read ? rng.range(120, 300) : rng.range(4096, 65536), overhead));
-    yield* conn.send(1, appData(env.pool, TLS12, read ? rng.range(4096, 65536) : rng.range(100, 200), overhead));
+    const large = rng.range(4096, maxLarge);
+    yield* sendTls(conn, 0, appData(env.pool, TLS12, read ? rng.range(120, 300) : large, overhead));
+    yield* sendTls(conn, 1, appData(env.pool, TLS12, read ? large : rng.range(100, 200), overhead));
   }
-  yield* conn.send(0, tlsRecord(CT_ALERT, TLS12, env.pool.slice(2 + overhead)));
+}
+
+/** A TLS flow: full handshake then `exchanges` request/response rounds of application data. */
+export function* tlsFlow(
+  env: Env,
+  conn: TcpConn,
+  suite: number,
+  exchanges: number,
+  sni: string,
+  maxLarge = 65536,
+): FlowScript {
+  const overhead = yield* tlsHandshake(env, conn, suite, sni);
+  yield* tlsExchanges(env, conn, overhead, exchanges, maxLarge);
+  yield* sendTls(conn, 0, tlsRecord(CT_ALERT, TLS12, env.pool.slice(2 + overhead)));
+  yield* conn.close();
+}
+
+/**
+ * A planted flow: a full TLS handshake and one round of encrypted data, then (after a lost client segment when
+ * `how` is "after-gap") NFSv3 calls in the clear on the same connection. Expected: cleartext.
+ */
+export function* plantedFlow(
+  env: Env,
+  conn: TcpConn,
+  suite: number,
+  how: 'after-handshake' | 'after-gap',
+  sni: string,
+): FlowScript {
+  const t = conn.truth;
+  const overhead = yield* tlsHandshake(env, conn, suite, sni);
+  yield* tlsExchanges(env, conn, overhead, 1, 8192);
+  if (how === 'after-gap') conn.lose(0, 1200 + env.rng.int(200));
+  t.programs = ['nfs/3'];
+  const c = newNfsCtx(env, `file${env.rng.int(100000)}.dat`);
+  c.ioSize = 4096;
+  const rpc = new RpcSession(env, conn);
+  for (const name of ['LOOKUP', 'READ', 'WRITE']) yield* nfs3Call(rpc, t, c, name);
   yield* conn.close();
 }
 
@@ -467,8 +569,10 @@ export function* dtlsFlow(env: Env, conn: UdpConn, suite: number, datagrams: num
   const suites = [0xc02b, 0xc02f, 0xc02c, 0xc030, 0xcca9, 0xcca8, 0xc00a, 0xc014, 0x009c, 0x002f];
   const cookie = rng.bytes(20);
   const seq: [number, number] = [0, 0];
-  const rec = (dir: 0 | 1, type: number, version: number, epoch: number, frag: Buffer): Buffer =>
-    dtlsRecord(type, version, epoch, seq[dir]++, frag);
+  const rec = (dir: 0 | 1, type: number, version: number, epoch: number, frag: Buffer): Buffer => {
+    t.records++;
+    return dtlsRecord(type, version, epoch, seq[dir]++, frag);
+  };
   conn.send(
     0,
     rec(0, CT_HANDSHAKE, DTLS10, 0, dtlsHs(1, 0, clientHello({ rng, sni, suites, tls13: false, dtls: true }))),
@@ -510,4 +614,45 @@ export function* dtlsFlow(env: Env, conn: UdpConn, suite: number, datagrams: num
     yield;
   }
   conn.send(0, rec(0, CT_ALERT, DTLS12, 1, env.pool.slice(26)));
+}
+
+// ---------------------------------------------------------------- tiny RPC records
+
+/** NFS3ERR_STALE: the reply is a status and an absent post_op_attr, the smallest NFSv3 reply there is. */
+const NFS3ERR_STALE = 70;
+
+/**
+ * One NFSv3 connection carrying `records` tiny ONC-RPC messages: pipelined GETATTR calls in bursts of 32, each
+ * burst answered by 32 short replies, so records straddle segment boundaries.
+ */
+export function* tinyRpcFlow(env: Env, conn: TcpConn, records: number): FlowScript {
+  const t = conn.truth;
+  t.version = 'NFSv3';
+  t.programs = ['nfs/3'];
+  const pairs = Math.floor(records / 2);
+  t.nfsOps = { GETATTR: pairs };
+  const cred: AuthSys = { machine: `client${env.rng.int(1000)}`, uid: 0, gid: 0 };
+  const fh = env.rng.bytes(32);
+  const call = recordMark(rpcCall(0, PROG_NFS, 3, NFS3.GETATTR!.num, cred, (x) => x.opaque(fh)));
+  const reply = recordMark(rpcReply(0, (x) => x.u32(NFS3ERR_STALE).bool(false)));
+  let xid = env.rng.u32();
+  yield* conn.open();
+  const BURST = 32;
+  for (let done = 0; done < pairs; ) {
+    const n = Math.min(BURST, pairs - done);
+    const calls = Buffer.allocUnsafe(n * call.length);
+    const replies = Buffer.allocUnsafe(n * reply.length);
+    for (let i = 0; i < n; i++) {
+      call.copy(calls, i * call.length);
+      calls.writeUInt32BE((xid + i) >>> 0, i * call.length + 4);
+      reply.copy(replies, i * reply.length);
+      replies.writeUInt32BE((xid + i) >>> 0, i * reply.length + 4);
+    }
+    xid = (xid + n) >>> 0;
+    done += n;
+    t.records += 2 * n;
+    yield* conn.send(0, calls);
+    yield* conn.send(1, replies);
+  }
+  yield* conn.close();
 }

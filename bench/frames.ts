@@ -16,13 +16,20 @@ export const TCP_ACK = 0x10;
 
 const MAX_FRAME = 65536 + 128;
 
+/** The outer ends of the VXLAN mirror session (a traffic-mirroring source and its collector). */
+const VTEP_SRC: Host = { ip: Buffer.from([192, 0, 2, 1]), mac: Buffer.from([2, 0, 0xc0, 0, 2, 1]) };
+const VTEP_DST: Host = { ip: Buffer.from([192, 0, 2, 2]), mac: Buffer.from([2, 0, 0xc0, 0, 2, 2]) };
+export const VXLAN_PORT = 4789;
+const VXLAN_SRC_PORT = 49152;
+
 export class FrameBuilder {
   readonly buf = Buffer.alloc(MAX_FRAME);
+  /** The last frame of `buf` wrapped by vxlan(). */
+  readonly encap = Buffer.alloc(MAX_FRAME + 64);
   private ipId = 1;
 
   /** Writes Ethernet + IP headers for a transport segment of `l4Len` bytes; returns the transport header offset. */
-  private ip(src: Host, dst: Host, proto: number, l4Len: number): number {
-    const b = this.buf;
+  private ip(src: Host, dst: Host, proto: number, l4Len: number, b = this.buf): number {
     dst.mac.copy(b, 0);
     src.mac.copy(b, 6);
     if (src.ip.length === 4) {
@@ -86,6 +93,23 @@ export class FrameBuilder {
     }
     if (payload && pLen > 0) payload.copy(b, t + hdr, pOff, pOff + pLen);
     return t + hdr + pLen;
+  }
+
+  /**
+   * Wraps the `len`-byte frame in `buf` into `encap`: outer Ethernet, IPv4, UDP to 4789 and a VXLAN header
+   * (RFC 7348: flags 0x08, 24-bit network identifier). Returns the outer frame's length.
+   */
+  vxlan(len: number, vni: number): number {
+    const e = this.encap;
+    const t = this.ip(VTEP_SRC, VTEP_DST, 17, 8 + 8 + len, e);
+    e.writeUInt16BE(VXLAN_SRC_PORT, t);
+    e.writeUInt16BE(VXLAN_PORT, t + 2);
+    e.writeUInt16BE(16 + len, t + 4);
+    e.writeUInt16BE(0, t + 6);
+    e.writeUInt32BE(0x08000000, t + 8);
+    e.writeUInt32BE(((vni & 0xffffff) << 8) >>> 0, t + 12);
+    this.buf.copy(e, t + 16, 0, len);
+    return t + 16 + len;
   }
 
   /** A UDP datagram. Returns the frame length. */
