@@ -5,15 +5,19 @@
  * DTLS record was seen on the association), and builds the same TlsSummary as TLS. Never throws.
  */
 import {
+  type DemuxKind,
   type DtlsFragment,
   type DtlsRecord,
+  demuxFirstByte,
   isUnifiedHeader,
   newDtlsFragment,
   newDtlsRecord,
   readDtlsFragment,
   readDtlsRecord,
+  unifiedHeaderLength,
   unifiedRecordLength,
 } from '../protocol/dtls.js';
+import { probeRpcDatagram } from '../protocol/rpc.js';
 import {
   HS_CLIENT_HELLO,
   HS_HELLO_VERIFY_REQUEST,
@@ -31,6 +35,8 @@ import {
 } from '../protocol/tls-record.js';
 import type { TlsSummary } from '../report/schema.js';
 import type { DatagramAnalyzer, Dir, EvidenceLog } from './analyzer.js';
+import { PlaintextSampler } from './plaintext-sampler.js';
+import { RpcAnalyzer } from './rpc-analyzer.js';
 import { emptyCounts, HelloState, recordCount } from './tls-analyzer.js';
 
 const MSG_CAP = 64 * 1024;
@@ -86,6 +92,16 @@ export class DtlsAnalyzer implements DatagramAnalyzer {
   private unifiedNoted = false;
   /** Datagrams in which a record could not be parsed. */
   badDatagrams = 0;
+  /** Are application-data bodies ciphertext? (PLAINTEXT-IN-RECORDS) */
+  readonly plaintext = new PlaintextSampler();
+  /** First application-data record at epoch 0 (cleartext by definition), and how many there were. */
+  epoch0Data: { frame: number; dir: Dir } | null = null;
+  epoch0Records = 0;
+  /** Cleartext ONC-RPC datagrams on this 5-tuple: read by an RPC analyzer of their own. */
+  cleartextRpc: RpcAnalyzer | null = null;
+  cleartextRpcFirst: { frame: number; dir: Dir } | null = null;
+  /** Datagrams RFC 7983 assigns to another protocol (STUN, ZRTP, TURN, RTP/RTCP): counted, not DTLS. */
+  readonly demuxed: Record<Exclude<DemuxKind, 'dtls' | 'other'>, number> = { stun: 0, zrtp: 0, turn: 0, rtp: 0 };
 
   constructor(private readonly evidence: EvidenceLog) {
     this.hello = new HelloState(evidence, true);
@@ -95,16 +111,32 @@ export class DtlsAnalyzer implements DatagramAnalyzer {
     return this.classicSeen[0] || this.classicSeen[1];
   }
 
+  /** Never: every datagram of the 5-tuple is read (a cleartext RPC datagram may come after the handshake). */
   get finished(): boolean {
-    return this.hello.hellosKnown && this.appData[0] > 0 && this.appData[1] > 0;
+    return false;
   }
 
   onDatagram(dir: Dir, data: Uint8Array, offset: number, length: number, frame: number): void {
     const end = Math.min(offset + length, data.length);
+    if (end <= offset) return;
+    const kind = demuxFirstByte(data[offset]!);
+    if (kind !== 'dtls' || !this.startsWithRecord(data, offset, end)) {
+      if (probeRpcDatagram(data, offset, end - offset)) {
+        this.onCleartextRpc(dir, data, offset, end - offset, frame);
+        return;
+      }
+      if (kind !== 'dtls' && kind !== 'other') {
+        if (this.demuxed[kind]++ === 0)
+          this.evidence.add(frame, dir, `${kind.toUpperCase()} datagram beside DTLS (RFC 7983)`);
+        return;
+      }
+    }
     let pos = offset;
     while (pos < end) {
       if (isUnifiedHeader(data[pos]!) && this.isDtls) {
         const n = unifiedRecordLength(data, pos, end);
+        const h = unifiedHeaderLength(data[pos]!);
+        if (n > 0 && h > 0 && h < n) this.sample(dir, data, pos + h, n - h, frame);
         this.counts.applicationData++;
         this.onAppData(dir, frame);
         if (!this.unifiedNoted) {
@@ -139,6 +171,27 @@ export class DtlsAnalyzer implements DatagramAnalyzer {
     return s;
   }
 
+  /** The datagram's first record is a whole classic record, or a unified header once classic records were seen. */
+  private startsWithRecord(data: Uint8Array, offset: number, end: number): boolean {
+    if (isUnifiedHeader(data[offset]!)) return this.isDtls;
+    return readDtlsRecord(data, offset, end, this.rec);
+  }
+
+  private onCleartextRpc(dir: Dir, data: Uint8Array, offset: number, length: number, frame: number): void {
+    if (this.cleartextRpc === null) {
+      this.cleartextRpc = new RpcAnalyzer('udp', this.evidence);
+      this.cleartextRpcFirst = { frame, dir };
+      this.evidence.add(frame, dir, 'cleartext ONC-RPC datagram on the DTLS 5-tuple');
+    }
+    this.cleartextRpc.onDatagram(dir, data, offset, length, frame);
+  }
+
+  private sample(dir: Dir, data: Uint8Array, off: number, len: number, frame: number): void {
+    this.plaintext.begin(dir);
+    this.plaintext.body(dir, data, off, len);
+    this.plaintext.end(dir, frame);
+  }
+
   private onAppData(dir: Dir, frame: number): void {
     this.appData[dir]++;
     if (!this.bothWaysNoted && this.appData[0] > 0 && this.appData[1] > 0) {
@@ -148,8 +201,16 @@ export class DtlsAnalyzer implements DatagramAnalyzer {
   }
 
   private onRecord(dir: Dir, data: Uint8Array, r: DtlsRecord, frame: number): void {
-    if (r.type === CT_APPLICATION_DATA) this.onAppData(dir, frame);
-    else if (r.type === CT_ALERT) {
+    if (r.type === CT_APPLICATION_DATA) {
+      if (r.epoch === 0) {
+        this.epoch0Records++;
+        if (this.epoch0Data === null) {
+          this.epoch0Data = { frame, dir };
+          this.evidence.add(frame, dir, 'application data at epoch 0 (no keys yet: cleartext)');
+        }
+      } else this.sample(dir, data, r.bodyOff, r.bodyLen, frame);
+      this.onAppData(dir, frame);
+    } else if (r.type === CT_ALERT) {
       if (r.epoch === 0 && r.bodyLen === 2) {
         const level = data[r.bodyOff]!;
         const desc = data[r.bodyOff + 1]!;

@@ -30,6 +30,7 @@ import {
 import { isTls13Family, tlsVersionName } from '../protocol/tls-versions.js';
 import type { TlsSummary } from '../report/schema.js';
 import type { Dir, EvidenceLog, StreamAnalyzer } from './analyzer.js';
+import { PlaintextSampler } from './plaintext-sampler.js';
 
 const MAX_ALERTS = 8;
 const NOT_CAPTURED = 'unknown (handshake not captured)';
@@ -225,6 +226,8 @@ export class TlsAnalyzer implements StreamAnalyzer {
   private bothWaysNoted = false;
   /** Gaps reported by the flow table, both directions. */
   gaps = 0;
+  /** Are application-data bodies ciphertext? (PLAINTEXT-IN-RECORDS) */
+  readonly plaintext = new PlaintextSampler();
 
   constructor(private readonly evidence: EvidenceLog) {
     this.hello = new HelloState(evidence, false);
@@ -243,7 +246,7 @@ export class TlsAnalyzer implements StreamAnalyzer {
   get finished(): boolean {
     const [a, b] = this.dirs;
     if (a.mode === 'invalid' && b.mode === 'invalid') return true;
-    return this.hello.hellosKnown && this.appData[0] > 0 && this.appData[1] > 0;
+    return this.hello.hellosKnown && this.appData[0] > 0 && this.appData[1] > 0 && this.plaintext.settled;
   }
 
   /** Direction the ClientHello came from (the client), null when not seen. */
@@ -294,6 +297,7 @@ export class TlsAnalyzer implements StreamAnalyzer {
     const collecting = s.type === CT_HANDSHAKE && s.hs !== null;
     if (s.hdrLen === 0 && s.bodyLeft >= length && !collecting) {
       s.bodyLeft -= length;
+      if (s.type === CT_APPLICATION_DATA) this.plaintext.skip(dir, length);
       s.alertLen = 3; // alert bytes (if any) are lost
       this.evidence.add(frame, dir, `gap of ${length} bytes inside a record; record sync kept`);
       if (s.bodyLeft === 0) this.endRecord(s, dir, frame);
@@ -361,6 +365,7 @@ export class TlsAnalyzer implements StreamAnalyzer {
     s.records++;
     if (s.firstVersion === null) s.firstVersion = (hbuf[hoff + 1]! << 8) | hbuf[hoff + 2]!;
     recordCount(this.counts, s.type);
+    if (s.type === CT_APPLICATION_DATA) this.plaintext.begin(dir);
     if (len === 0) this.endRecord(s, dir, frame);
     return true;
   }
@@ -370,11 +375,14 @@ export class TlsAnalyzer implements StreamAnalyzer {
       if (s.wantHello && (!s.ccs || this.hello.helloRetryRequest)) this.addHandshake(s, dir, data, pos, take, frame);
     } else if (s.type === CT_ALERT && s.recLen === 2) {
       for (let i = 0; i < take && s.alertLen < 2; i++) s.alert[s.alertLen++] = data[pos + i]!;
+    } else if (s.type === CT_APPLICATION_DATA) {
+      this.plaintext.body(dir, data, pos, take);
     }
   }
 
   private endRecord(s: DirState, dir: Dir, frame: number): void {
     if (s.type === CT_APPLICATION_DATA) {
+      this.plaintext.end(dir, frame);
       this.appData[dir]++;
       if (!this.bothWaysNoted && this.appData[0] > 0 && this.appData[1] > 0) {
         this.bothWaysNoted = true;

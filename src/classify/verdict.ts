@@ -3,8 +3,11 @@
  * `encrypted` only on a valid TLS/DTLS record stream with a known, strong suite, or on RPCSEC_GSS privacy;
  * whatever the capture does not show is `unknown`.
  */
-import type { FlowClass, RpcSummary, TlsSummary, Verdict } from '../report/schema.js';
+import type { FlowAnomaly, FlowClass, RpcSummary, TlsSummary, Verdict } from '../report/schema.js';
+import type { Dir } from './analyzer.js';
+import type { DtlsAnalyzer } from './dtls-analyzer.js';
 import type { FlowClassifier } from './flow-classifier.js';
+import { type PlaintextSampler, plaintextHitText } from './plaintext-sampler.js';
 
 export interface FlowVerdict {
   class: FlowClass;
@@ -13,6 +16,7 @@ export interface FlowVerdict {
   tls?: TlsSummary;
   dtls?: TlsSummary;
   rpc?: RpcSummary;
+  anomalies?: FlowAnomaly[];
 }
 
 export interface FlowContext {
@@ -21,6 +25,24 @@ export interface FlowContext {
   tunnelPort: boolean;
   onServicePort: boolean;
   payloadBytes: number;
+  /** Analyzer direction 0 is server to client (the bytes showed the first sender was the server). */
+  dirFlipped?: boolean;
+}
+
+/** A rule broken at `frame`; `dir` is the analyzer's direction. */
+export function anomaly(code: string, frame: number, dir: Dir | null, what: string, ctx: FlowContext): FlowAnomaly {
+  const a: FlowAnomaly = { code, frame, what };
+  if (dir !== null) a.dir = (dir === 0) !== (ctx.dirFlipped === true) ? 'to-server' : 'to-client';
+  return a;
+}
+
+/** PLAINTEXT-IN-RECORDS overrides a record-layer verdict: the bodies are not ciphertext. */
+function withPlaintextCheck(v: FlowVerdict, sampler: PlaintextSampler, ctx: FlowContext): FlowVerdict {
+  const hit = sampler.result();
+  if (hit === null) return v;
+  const what = plaintextHitText(hit);
+  const anomalies = [...(v.anomalies ?? []), anomaly('PLAINTEXT-IN-RECORDS', hit.frame, hit.dir, what, ctx)];
+  return { ...v, verdict: 'cleartext', reason: what, anomalies };
 }
 
 /** NULL-encryption suites carry plaintext inside TLS records. */
@@ -48,23 +70,48 @@ export function tlsVerdict(s: TlsSummary, what: string): { verdict: Verdict; rea
   }
 }
 
+/** DTLS whole-association rules: no application data at epoch 0, no cleartext RPC datagrams on the 5-tuple. */
+function dtlsRules(v: FlowVerdict, d: DtlsAnalyzer, ctx: FlowContext): FlowVerdict {
+  const anomalies = [...(v.anomalies ?? [])];
+  let out = v;
+  if (d.epoch0Data !== null) {
+    const n = d.epoch0Records;
+    const what = 'DTLS application data at epoch 0, before any keys: cleartext';
+    anomalies.push(anomaly('DTLS-EPOCH0-DATA', d.epoch0Data.frame, d.epoch0Data.dir, what, ctx));
+    out = { ...out, verdict: 'cleartext', reason: `${what} (${n} record${n === 1 ? '' : 's'})` };
+  }
+  if (d.cleartextRpc !== null && d.cleartextRpcFirst !== null) {
+    const rpc = d.cleartextRpc.summary();
+    const nfs = d.cleartextRpc.hasNfs;
+    const label = nfs ? (rpc.nfsVersion ?? 'NFS') : rpc.programs.join(', ') || 'ONC-RPC';
+    const what = `${label} in the clear in UDP datagrams on the DTLS 5-tuple`;
+    const first = d.cleartextRpcFirst;
+    anomalies.push(anomaly(nfs ? 'CLEARTEXT-NFS' : 'CLEARTEXT-RPC', first.frame, first.dir, what, ctx));
+    out = { ...out, verdict: 'cleartext', reason: what, rpc };
+  }
+  return anomalies.length > 0 ? { ...out, anomalies } : out;
+}
+
 export function flowVerdict(cls: FlowClassifier, ctx: FlowContext): FlowVerdict {
   switch (cls.detected) {
     case 'tls': {
       const tls = cls.tls!.summary();
       if (!cls.tls!.isTls)
         return { class: 'opaque', verdict: 'unknown', reason: 'bytes are not a TLS record stream', tls };
-      return { class: 'tls', tls, ...tlsVerdict(tls, 'TLS') };
+      return withPlaintextCheck({ class: 'tls', tls, ...tlsVerdict(tls, 'TLS') }, cls.tls!.plaintext, ctx);
     }
     case 'dtls': {
-      const dtls = cls.dtls!.summary();
-      return { class: 'dtls', dtls, ...tlsVerdict(dtls, 'DTLS') };
+      const d = cls.dtls!;
+      const dtls = d.summary();
+      const v = withPlaintextCheck({ class: 'dtls', dtls, ...tlsVerdict(dtls, 'DTLS') }, d.plaintext, ctx);
+      return dtlsRules(v, d, ctx);
     }
     case 'rpc': {
       const rpc = cls.rpc!.summary();
       if (cls.tls !== null) {
         const tls = cls.tls.summary();
-        return { class: 'rpc-with-tls', tls, rpc, ...tlsVerdict(tls, 'RPC-with-TLS') };
+        const v: FlowVerdict = { class: 'rpc-with-tls', tls, rpc, ...tlsVerdict(tls, 'RPC-with-TLS') };
+        return withPlaintextCheck(v, cls.tls.plaintext, ctx);
       }
       if (!cls.rpc!.isRpc) return { class: 'opaque', verdict: 'unknown', reason: 'no valid ONC-RPC message', rpc };
       if (cls.rpc!.gssPrivacy) {

@@ -213,7 +213,8 @@ export class CaptureAnalysis {
   private toResult(f: Flow): FlowResult {
     // Without a SYN, the side that sent the ClientHello (or the RPC call) is the client, whatever the ports say.
     const cd = f.classifier?.clientDir ?? null;
-    if (f.orientation !== 'syn' && cd === 1) {
+    const dirFlipped = f.orientation !== 'syn' && cd === 1;
+    if (dirFlipped) {
       f.clientIsA = !f.clientIsA;
       f.orientation = 'content';
       for (const e of f.classifier!.evidence.items) {
@@ -230,7 +231,7 @@ export class CaptureAnalysis {
     const cls = f.classifier;
     const payloadBytes = f.payA + f.payB;
     const v = cls
-      ? flowVerdict(cls, { loopback, tunnelPort: isTunnelPort(server.port), onServicePort, payloadBytes })
+      ? flowVerdict(cls, { loopback, tunnelPort: isTunnelPort(server.port), onServicePort, payloadBytes, dirFlipped })
       : { class: 'none' as const, verdict: 'unknown' as const, reason: 'not analysed' };
     const gapA = f.tcpA?.gapBytes ?? 0;
     const gapB = f.tcpB?.gapBytes ?? 0;
@@ -249,7 +250,7 @@ export class CaptureAnalysis {
       bytes: NO_COUNTS,
       payload: NO_COUNTS,
       gaps: { toServer: c ? gapA : gapB, toClient: c ? gapB : gapA },
-      nfsRelevant: onServicePort || cls?.detected === 'rpc',
+      nfsRelevant: onServicePort || cls?.detected === 'rpc' || v.rpc !== undefined,
       loopback,
       class: v.class,
       verdict: v.verdict,
@@ -260,6 +261,7 @@ export class CaptureAnalysis {
     if (v.tls) r.tls = v.tls;
     if (v.dtls) r.dtls = v.dtls;
     if (v.rpc) r.rpc = v.rpc;
+    if (v.anomalies && v.anomalies.length > 0) r.anomalies = v.anomalies;
     if (cls && cls.evidence.dropped > 0) r.evidenceDropped = cls.evidence.dropped;
     return r;
   }

@@ -5,6 +5,7 @@
  * kind is folded into an `opaque`/`unknown` kind (unproven, never verified).
  */
 import type { CaptureResult, FlowResult, UnlistedKind } from '../report/schema.js';
+import { worstAnomaly } from '../verify/flow-policy.js';
 
 const MAX_KINDS = 256;
 
@@ -23,6 +24,7 @@ function kindKey(k: Omit<UnlistedKind, 'count'>): string {
     k.nfsVersion ?? '',
     (k.programs ?? []).join(','),
     s ? `${s.dtls}|${s.version}|${s.cipherSuiteId}|${s.grade}` : '',
+    k.anomaly ? `${k.anomaly.code}|${k.anomaly.detail}` : '',
   ].join('|');
 }
 
@@ -53,6 +55,8 @@ export function kindOf(r: FlowResult): Omit<UnlistedKind, 'count'> {
   const k: Omit<UnlistedKind, 'count'> = { transport: r.transport, class: r.class, verdict: r.verdict };
   if (r.rpc?.nfsVersion !== undefined) k.nfsVersion = r.rpc.nfsVersion;
   if (r.rpc && r.rpc.programs.length > 0) k.programs = [...r.rpc.programs];
+  const a = worstAnomaly(r.anomalies);
+  if (a !== undefined) k.anomaly = a;
   const s = r.tls ?? r.dtls;
   if (s) {
     k.suite = {

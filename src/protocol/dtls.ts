@@ -43,7 +43,8 @@ export function readDtlsRecord(buf: Uint8Array, off: number, end: number, out: D
   const len = (buf[off + 11]! << 8) | buf[off + 12]!;
   if (len > TLS_MAX_RECORD_LEN || off + DTLS_RECORD_HEADER_LEN + len > end) return false;
   if (len === 0 && type !== 23) return false;
-  if (type === 20 && len !== 1) return false;
+  // OpenSSL's pre-standard DTLS (0x0100) sends a 3-byte ChangeCipherSpec (type 1 and a 2-byte message sequence).
+  if (type === 20 && len !== 1 && !(len === 3 && version === 0x0100)) return false;
   out.type = type;
   out.version = version;
   out.epoch = (buf[off + 3]! << 8) | buf[off + 4]!;
@@ -75,6 +76,32 @@ export function unifiedRecordLength(buf: Uint8Array, off: number, end: number, c
   const len = (buf[off + hdr]! << 8) | buf[off + hdr + 1]!;
   const total = hdr + 2 + len;
   return off + total <= end ? total : -1;
+}
+
+/** Header length of a unified-header record at `off` (-1 for a connection id of unknown length). */
+export function unifiedHeaderLength(first: number, cidLen = -1): number {
+  let hdr = 1;
+  if (first & 0x10) {
+    if (cidLen < 0) return -1;
+    hdr += cidLen;
+  }
+  hdr += first & 0x08 ? 2 : 1;
+  return first & 0x04 ? hdr + 2 : hdr;
+}
+
+/**
+ * RFC 7983 (updated by RFC 9443) demultiplexing of a UDP 5-tuple by the first byte of each datagram: 0-3 STUN,
+ * 16-19 ZRTP, 20-63 DTLS, 64-79 TURN channel, 128-191 RTP/RTCP; anything else is unassigned.
+ */
+export type DemuxKind = 'stun' | 'zrtp' | 'dtls' | 'turn' | 'rtp' | 'other';
+
+export function demuxFirstByte(b: number): DemuxKind {
+  if (b <= 3) return 'stun';
+  if (b >= 16 && b <= 19) return 'zrtp';
+  if (b >= 20 && b <= 63) return 'dtls';
+  if (b >= 64 && b <= 79) return 'turn';
+  if (b >= 128 && b <= 191) return 'rtp';
+  return 'other';
 }
 
 /** DTLS handshake fragment header, filled in place. */

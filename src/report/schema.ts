@@ -92,6 +92,17 @@ export interface FlowEvidence {
   what: string;
 }
 
+/**
+ * A rule a flow broke, with the frame that shows it (issue 11: PLAINTEXT-IN-RECORDS, TCP-OVERLAP-CONFLICT,
+ * DTLS-EPOCH0-DATA, CLEARTEXT-BEFORE-STARTTLS, STARTTLS-ONE-SIDED...). The flow policy makes findings of them.
+ */
+export interface FlowAnomaly {
+  code: string;
+  frame: number;
+  dir?: 'to-server' | 'to-client';
+  what: string;
+}
+
 export interface FlowResult {
   /** 0-based index in order of first packet within its capture (matches tshark's tcp.stream/udp.stream). */
   id: number;
@@ -123,6 +134,8 @@ export interface FlowResult {
   tls?: TlsSummary;
   dtls?: TlsSummary;
   rpc?: RpcSummary;
+  /** Rules this flow broke (absent when none). */
+  anomalies?: FlowAnomaly[];
   evidence: FlowEvidence[];
   evidenceDropped?: number;
   /** Live: packets the capture dropped while this flow was active (some may be this flow's): its view may be incomplete. */
@@ -173,6 +186,8 @@ export interface UnlistedKind {
   verdict: Verdict;
   nfsVersion?: string;
   programs?: string[];
+  /** The worst rule the flow broke (code and detail), when it broke one. */
+  anomaly?: { code: string; detail: string };
   /** TLS/DTLS suite facts, when the flow had them. */
   suite?: { dtls: boolean; version: string; cipherSuiteId: number | null; cipherSuite: string; grade: Grade };
 }

@@ -102,6 +102,16 @@ export const FINDING_CODES = {
     raisedBy: 'flow policy: bytes of an NFS-relevant TCP flow missing from the capture (counted per direction)',
   },
   // --- issue 11 (RPC-with-TLS, DTLS, Kerberos): add entries here ------------------------------------------------------
+  'PLAINTEXT-IN-RECORDS': {
+    severity: 'high',
+    raisedBy:
+      'flow policy: TLS/DTLS application-data bodies that are not ciphertext (an ONC-RPC message, zero-filled or text bytes, or a byte histogram far from uniform: src/classify/plaintext-sampler.ts); names the frame',
+  },
+  'DTLS-EPOCH0-DATA': {
+    severity: 'high',
+    raisedBy:
+      'flow policy: DTLS application-data records at epoch 0 (sent before any keys: cleartext); names the frame',
+  },
   // --- issue 13 (encapsulation, blind spots): add entries here --------------------------------------------------------
   // --- issue 15 (bundles, triage): add entries here ----------------------------------------------------------------
   // --- issue 16 (policy exceptions, baselines): add entries here -----------------------------------------------------

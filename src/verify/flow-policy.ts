@@ -6,6 +6,7 @@ import { endpointText as ep, flowRef } from '../report/refs.js';
 import type {
   CaptureResult,
   Finding,
+  FlowAnomaly,
   FlowResult,
   Grade,
   Severity,
@@ -13,7 +14,14 @@ import type {
   UnlistedKind,
   WireTally,
 } from '../report/schema.js';
-import { type FindingCode, makeFinding, SEVERITY_RANK, severityFails } from './findings.js';
+import {
+  FINDING_CODES,
+  type FindingCode,
+  isFindingCode,
+  makeFinding,
+  SEVERITY_RANK,
+  severityFails,
+} from './findings.js';
 
 export { flowRef };
 
@@ -97,6 +105,37 @@ export interface JudgedFlow {
   programs?: readonly string[] | undefined;
   suite?: Pick<TlsSummary, 'version' | 'cipherSuiteId' | 'cipherSuite' | 'grade'> | undefined;
   dtls: boolean;
+  /** The worst rule the flow broke (issue 11 flow anomalies: PLAINTEXT-IN-RECORDS, DTLS-EPOCH0-DATA...). */
+  anomaly?: { code: string; detail: string } | undefined;
+}
+
+/** The most severe of a flow's anomalies whose code is in the finding table; its detail is the anomaly's text. */
+export function worstAnomaly(
+  anomalies: readonly FlowAnomaly[] | undefined,
+): { code: string; detail: string } | undefined {
+  let best: { code: string; detail: string } | undefined;
+  let rank = -1;
+  for (const a of anomalies ?? []) {
+    if (!isFindingCode(a.code)) continue;
+    const r = SEVERITY_RANK[FINDING_CODES[a.code].severity];
+    if (r > rank) {
+      rank = r;
+      best = { code: a.code, detail: a.what };
+    }
+  }
+  return best;
+}
+
+/** The issue an anomaly makes; CLEARTEXT-NFS/-RPC keep the class rules' detail and severity. */
+function anomalyIssue(f: JudgedFlow, a: { code: string; detail: string }): FlowIssue | null {
+  if (!isFindingCode(a.code)) return null;
+  if (a.code === 'CLEARTEXT-NFS') return { code: a.code, severity: 'high', detail: f.nfsVersion ?? 'NFS' };
+  if (a.code === 'CLEARTEXT-RPC') {
+    const programs = f.programs ?? [];
+    const sensitive = programs.some((p) => SENSITIVE_PROGRAMS.test(p));
+    return { code: a.code, severity: sensitive ? 'medium' : 'info', detail: programs.join(', ') || 'unknown program' };
+  }
+  return { code: a.code, severity: FINDING_CODES[a.code].severity, detail: a.detail };
 }
 
 /** The problem the policy sees in one on-the-wire NFS-relevant flow, or null. */
@@ -114,11 +153,16 @@ export function judgedOf(f: FlowResult): JudgedFlow {
     programs: f.rpc?.programs,
     suite: f.tls ?? f.dtls,
     dtls: f.dtls !== undefined,
+    anomaly: worstAnomaly(f.anomalies),
   };
 }
 
 /** The one rule table from a flow's facts to its finding (flows on the wire only; loopback legs are not judged). */
 export function flowIssue(f: JudgedFlow, policy: FlowPolicy): FlowIssue | null {
+  if (f.anomaly !== undefined) {
+    const issue = anomalyIssue(f, f.anomaly);
+    if (issue !== null) return issue;
+  }
   if (f.class === 'nfs-cleartext') return { code: 'CLEARTEXT-NFS', severity: 'high', detail: f.nfsVersion ?? 'NFS' };
   if (f.class === 'rpc-cleartext') {
     const programs = f.programs ?? [];
@@ -230,6 +274,7 @@ function unlistedFinding(c: CaptureResult, policy: FlowPolicy, wire: WireTally):
       programs: k.programs,
       suite: k.suite,
       dtls: k.suite?.dtls === true,
+      anomaly: k.anomaly,
     };
     const issue = flowIssue(j, policy);
     count(wire, flowStatus(j, issue), k.count);

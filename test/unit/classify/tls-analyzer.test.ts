@@ -34,7 +34,8 @@ describe('TlsAnalyzer', () => {
     expect(a.finished).toBe(false);
     feed(a, 1, bytes(SH13, CCS, APP, APP), 2);
     feed(a, 0, bytes(CCS, APP), 3);
-    expect(a.finished).toBe(true);
+    // Established both ways, but the record-body sample (PLAINTEXT-IN-RECORDS) is not full yet: keep reading.
+    expect(a.finished).toBe(false);
     const s = a.summary();
     expect(s.version).toBe('TLS 1.3');
     expect(s.versionId).toBe(0x0304);
