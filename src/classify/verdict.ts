@@ -39,6 +39,9 @@ export function anomaly(code: string, frame: number, dir: Dir | null, what: stri
 /** PLAINTEXT-IN-RECORDS overrides a record-layer verdict: the bodies are not ciphertext. */
 function withPlaintextCheck(v: FlowVerdict, sampler: PlaintextSampler, ctx: FlowContext): FlowVerdict {
   const hit = sampler.result();
+  const s = v.tls ?? v.dtls;
+  if (s !== undefined && sampler.recordsChecked > 0)
+    s.bodySample = { records: sampler.recordsChecked, bytes: sampler.bytesSampled };
   if (hit === null) return v;
   const what = plaintextHitText(hit);
   const anomalies = [...(v.anomalies ?? []), anomaly('PLAINTEXT-IN-RECORDS', hit.frame, hit.dir, what, ctx)];

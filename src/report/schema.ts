@@ -59,6 +59,8 @@ export interface TlsSummary {
   alerts: { level: number; description: number; name: string; encrypted: boolean }[];
   /** True while every record header seen was valid; false when bytes broke the record stream. */
   validRecordStream: boolean;
+  /** PLAINTEXT-IN-RECORDS check: application-data records whose first bytes were checked, body bytes in the histogram sample. */
+  bodySample?: { records: number; bytes: number };
   /** DTLS only: HelloVerifyRequest seen. */
   helloVerifyRequest?: boolean;
 }
