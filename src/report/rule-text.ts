@@ -136,6 +136,20 @@ export const RULE_TEXT: Record<FindingCode, RuleText> = {
     meaning: 'Some bytes of an NFS-relevant TCP flow were not captured, so they could not be checked.',
     fix: 'Capture with a full snap length and enough buffer (tcpdump -s 0 -B), close to the client.',
   },
+  'PLAINTEXT-IN-RECORDS': {
+    title: 'TLS/DTLS records that carry plaintext',
+    meaning:
+      'Application-data records of a valid TLS/DTLS stream held bytes that are not ciphertext: an ONC-RPC message, zero-filled or text bytes, or bytes far from random.',
+    fix: 'Find the peer or middlebox that frames plaintext as TLS records (a NULL-like cipher, a broken proxy, an evasion attempt) and remove it.',
+    tags: ['cleartext', 'crypto'],
+  },
+  'DTLS-EPOCH0-DATA': {
+    title: 'DTLS application data before any keys',
+    meaning:
+      'DTLS application-data records were sent at epoch 0, before the handshake installed keys: they are cleartext.',
+    fix: 'Fix or replace the DTLS peer that sends data at epoch 0; only epoch 1 and later protect data.',
+    tags: ['cleartext', 'crypto'],
+  },
 };
 
 /** The wording for a code, with a generic fallback for codes added after this list. */
