@@ -33,8 +33,8 @@ import {
   CT_APPLICATION_DATA,
   CT_HANDSHAKE,
 } from '../protocol/tls-record.js';
-import type { TlsSummary } from '../report/schema.js';
 import type { DatagramAnalyzer, Dir, EvidenceLog } from './analyzer.js';
+import type { TlsSummary } from './facts.js';
 import { PlaintextSampler } from './plaintext-sampler.js';
 import { RpcAnalyzer } from './rpc-analyzer.js';
 import { emptyCounts, HelloState, recordCount } from './tls-analyzer.js';

@@ -4,6 +4,8 @@
  * flow that performs the RFC 9289 STARTTLS upgrade hands each direction to a TLS analyzer at the upgrade point.
  * Owns no parsing itself: that is in src/protocol and the analyzers.
  */
+
+import type { FlowAnalysis, FlowAnalysisFactory } from '../flow/flow.js';
 import { probeDtls } from '../protocol/dtls.js';
 import { probeRpcDatagram, probeRpcRecord } from '../protocol/rpc.js';
 import { probeTls } from '../protocol/tls.js';
@@ -46,7 +48,7 @@ export function serverSpeaksFirst(transport: 'tcp' | 'udp', d: Uint8Array, off: 
   return null;
 }
 
-export class FlowClassifier {
+export class FlowClassifier implements FlowAnalysis {
   readonly evidence = new EvidenceLog(24);
   detected: Detected = 'none';
   rpc: RpcAnalyzer | null = null;
@@ -117,6 +119,10 @@ export class FlowClassifier {
     }
   }
 
+  tcpFin(dir: Dir, frame: number): void {
+    if (this.detected === 'tls' || (dir === 0 ? this.tlsDir0 : this.tlsDir1)) this.tls?.onFin(dir, frame);
+  }
+
   tcpGap(dir: Dir, length: number, frame: number): void {
     if (this.detected === 'tls' || (dir === 0 ? this.tlsDir0 : this.tlsDir1)) this.tls?.onGap(dir, length, frame);
     else if (this.detected === 'rpc') this.rpc!.onGap(dir, length, frame);
@@ -171,3 +177,9 @@ export class FlowClassifier {
     }
   }
 }
+
+/** The factory the engine gives the flow table. */
+export const classifierFactory: FlowAnalysisFactory = {
+  create: (transport, onServicePort) => new FlowClassifier(transport, onServicePort),
+  serverSpeaksFirst,
+};

@@ -30,8 +30,8 @@ import {
 import { PROG_NFS, PROG_NFS_CB, rpcProgramLabel } from '../protocol/rpc-programs.js';
 import { RecordFramer, type RecordSink } from '../protocol/rpc-record.js';
 import { XdrCursor } from '../protocol/xdr.js';
-import type { RpcSummary } from '../report/schema.js';
 import type { DatagramAnalyzer, Dir, EvidenceLog, StreamAnalyzer } from './analyzer.js';
+import type { RpcSummary } from './facts.js';
 
 /** Most bytes of one record buffered per direction (a header or one COMPOUND operation must fit). */
 export const BODY_CAP = 64 * 1024;

@@ -28,8 +28,8 @@ import {
   TLS_RECORD_HEADER_LEN,
 } from '../protocol/tls-record.js';
 import { isTls13Family, tlsVersionName } from '../protocol/tls-versions.js';
-import type { TlsSummary } from '../report/schema.js';
 import type { Dir, EvidenceLog, StreamAnalyzer } from './analyzer.js';
+import type { TlsSummary } from './facts.js';
 import { PlaintextSampler } from './plaintext-sampler.js';
 
 const MAX_ALERTS = 8;
@@ -198,6 +198,8 @@ class DirState {
   records = 0;
   firstVersion: number | null = null;
   unsyncedBytes = 0;
+  /** Frame of this direction's FIN (0 = none yet). */
+  finFrame = 0;
 }
 
 /** First bytes of a direction: a valid header of a type a stream can start with, or a valid prefix of one. */
@@ -288,6 +290,12 @@ export class TlsAnalyzer implements StreamAnalyzer {
       if (!this.startRecord(s, dir, hbuf, hoff, frame)) return length;
     }
     return length;
+  }
+
+  /** A FIN from this direction: later bytes this way are after the close. */
+  onFin(dir: Dir, frame: number): void {
+    const s = this.dirs[dir];
+    if (s.finFrame === 0) s.finFrame = frame;
   }
 
   onGap(dir: Dir, length: number, frame: number): void {

@@ -3,9 +3,9 @@
  * `encrypted` only on a valid TLS/DTLS record stream with a known, strong suite, or on RPCSEC_GSS privacy;
  * whatever the capture does not show is `unknown`.
  */
-import type { FlowAnomaly, FlowClass, RpcSummary, TlsSummary, Verdict } from '../report/schema.js';
 import type { Dir } from './analyzer.js';
 import type { DtlsAnalyzer } from './dtls-analyzer.js';
+import type { FlowAnomaly, FlowClass, RpcSummary, TlsSummary, Verdict } from './facts.js';
 import type { FlowClassifier } from './flow-classifier.js';
 import { type PlaintextSampler, plaintextHitText } from './plaintext-sampler.js';
 

@@ -5,6 +5,7 @@
 import { PacketFilter } from '../capture/filter.js';
 import { readCapture } from '../capture/read.js';
 import type { CaptureSummary, DropWindow, PacketRecord } from '../capture/types.js';
+import { classifierFactory, type FlowClassifier } from '../classify/flow-classifier.js';
 import { flowVerdict } from '../classify/verdict.js';
 import { decodePacket } from '../decode/decode.js';
 import { FragmentReassembler } from '../decode/fragments.js';
@@ -80,6 +81,7 @@ export class CaptureAnalysis {
     this.filter = opts.filter !== undefined ? new PacketFilter(opts.filter) : null;
     this.table = new FlowTable({
       ports: opts.ports,
+      analysis: classifierFactory,
       maxFlows: opts.maxFlows ?? 65536,
       maxHeldBytes: opts.maxHeldBytes ?? 256 * 1024,
       onFlowDone: (f) => this.flowDone(f),
@@ -212,12 +214,14 @@ export class CaptureAnalysis {
 
   private toResult(f: Flow): FlowResult {
     // Without a SYN, the side that sent the ClientHello (or the RPC call) is the client, whatever the ports say.
-    const cd = f.classifier?.clientDir ?? null;
+    // The engine's factory made every classifier: it is a FlowClassifier.
+    const cls = f.classifier as FlowClassifier | null;
+    const cd = cls?.clientDir ?? null;
     const dirFlipped = f.orientation !== 'syn' && cd === 1;
     if (dirFlipped) {
       f.clientIsA = !f.clientIsA;
       f.orientation = 'content';
-      for (const e of f.classifier!.evidence.items) {
+      for (const e of cls!.evidence.items) {
         if (e.dir !== undefined) e.dir = e.dir === 'to-server' ? 'to-client' : 'to-server';
       }
     }
@@ -228,7 +232,6 @@ export class CaptureAnalysis {
     const server = c ? b : a;
     const ports = this.opts.ports;
     const onServicePort = ports.has(f.aPort) || ports.has(f.bPort);
-    const cls = f.classifier;
     const payloadBytes = f.payA + f.payB;
     const v = cls
       ? flowVerdict(cls, { loopback, tunnelPort: isTunnelPort(server.port), onServicePort, payloadBytes, dirFlipped })

@@ -3,14 +3,15 @@
  * keeps per-direction counters, decides client/server orientation, runs TCP reassembly and hands payload to the
  * flow's classifier. Live flows are capped; evictions are counted and the evicted flows are finalised, not lost.
  */
-import { FlowClassifier, serverSpeaksFirst } from '../classify/flow-classifier.js';
 import type { DecodedPacket } from '../decode/types.js';
-import { Flow } from './flow.js';
+import { Flow, type FlowAnalysisFactory } from './flow.js';
 import type { PortSet } from './ports.js';
 import { type HeldBudget, type StreamSink, TcpDirection } from './tcp-stream.js';
 
 export interface FlowTableOptions {
   ports: PortSet;
+  /** Makes each flow's analysis (the engine gives src/classify's); the table never constructs analyzers. */
+  analysis: FlowAnalysisFactory;
   /** Live flows at most; beyond it the least recently seen are finalised (default 65536). */
   maxFlows: number;
   /** Out-of-order bytes held per direction (default 256 KiB). */
@@ -219,7 +220,7 @@ export class FlowTable {
       f.tcpA = new TcpDirection(this.opts.maxHeldBytes, this.heldBudget);
       f.tcpB = new TcpDirection(this.opts.maxHeldBytes, this.heldBudget);
     }
-    f.classifier = new FlowClassifier(isTcp ? 'tcp' : 'udp', ports.has(p.srcPort) || ports.has(p.dstPort));
+    f.classifier = this.opts.analysis.create(isTcp ? 'tcp' : 'udp', ports.has(p.srcPort) || ports.has(p.dstPort));
     this.insert(f);
     return f;
   }
@@ -258,7 +259,7 @@ export class FlowTable {
     }
     if (p.payloadWireLength > 0) {
       if (!cls.started && flow.orientation !== 'syn' && p.payloadLength > 0) {
-        const speaksFirst = serverSpeaksFirst('tcp', p.data, p.payloadOffset, p.payloadLength);
+        const speaksFirst = this.opts.analysis.serverSpeaksFirst('tcp', p.data, p.payloadOffset, p.payloadLength);
         if (speaksFirst !== null) {
           const senderIsClient = !speaksFirst;
           const clientIsA = fromA === senderIsClient;
@@ -271,6 +272,7 @@ export class FlowTable {
       sink.fromA = fromA;
       mine.segment(p.seq, p.data, p.payloadOffset, p.payloadLength, p.payloadWireLength, frame, sink);
     }
+    if ((flags & TCP_FIN) !== 0) cls.tcpFin(fromA === flow.clientIsA ? 0 : 1, frame);
     if (flow.closed && (flags & (TCP_FIN | TCP_RST)) !== 0) {
       sink.fromA = true;
       flow.tcpA?.flush(sink);
@@ -291,7 +293,7 @@ export class FlowTable {
       return;
     }
     if (!cls.started && flow.orientation !== 'service-port') {
-      const speaksFirst = serverSpeaksFirst('udp', p.data, p.payloadOffset, p.payloadLength);
+      const speaksFirst = this.opts.analysis.serverSpeaksFirst('udp', p.data, p.payloadOffset, p.payloadLength);
       if (speaksFirst !== null) {
         flow.clientIsA = fromA === !speaksFirst;
         flow.orientation = 'content';

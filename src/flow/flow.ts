@@ -2,8 +2,29 @@
  * One bidirectional transport flow: endpoints, counters and (TCP) per-direction reassembly state.
  * Side A is the source of the flow's first packet; `clientIsA` says which side is the client.
  */
-import type { FlowClassifier } from '../classify/flow-classifier.js';
 import type { TcpDirection } from './tcp-stream.js';
+
+/**
+ * What the flow table hands bytes to: one per flow, made by the FlowAnalysisFactory the table's owner gives it (the
+ * flow table never constructs analyzers itself). Directions are 0 = client to server, 1 = server to client.
+ */
+export interface FlowAnalysis {
+  tcpData(dir: 0 | 1, data: Uint8Array, offset: number, length: number, frame: number): void;
+  tcpGap(dir: 0 | 1, length: number, frame: number): void;
+  /** A FIN from this direction (after its in-order bytes were delivered). */
+  tcpFin(dir: 0 | 1, frame: number): void;
+  udpDatagram(dir: 0 | 1, data: Uint8Array, offset: number, length: number, frame: number): void;
+  /** Nothing more can change the verdict: deep parsing may stop. */
+  readonly finished: boolean;
+  /** Some payload reached it. */
+  readonly started: boolean;
+}
+
+export interface FlowAnalysisFactory {
+  create(transport: 'tcp' | 'udp', onServicePort: boolean): FlowAnalysis;
+  /** Orientation from a flow's first payload: true when only a server sends it, false when only a client, null unsure. */
+  serverSpeaksFirst(transport: 'tcp' | 'udp', data: Uint8Array, offset: number, length: number): boolean | null;
+}
 
 export type Orientation = 'syn' | 'service-port' | 'content' | 'first-packet';
 
@@ -44,7 +65,7 @@ export class Flow {
   rst = false;
   /** SYN (without ACK) seen from side A / B: a later SYN after close starts a new flow. */
   synSeen = false;
-  classifier: FlowClassifier | null = null;
+  classifier: FlowAnalysis | null = null;
   /** The classifier said it is finished (it never goes back): deep parsing stopped. Cached by the flow table. */
   done = false;
   /** The flow table's hash of the 5-tuple, and the flow's index in the table (-1 once removed). */

@@ -19,7 +19,9 @@
  * - unknown = no suite seen, an unassigned value, or a signalling value (SCSV, GREASE) that is not a real suite.
  * The worst level wins; `reasons` lists every finding at that level (strong: the positive findings).
  */
-import type { Grade } from '../report/schema.js';
+/** How strong a negotiated suite is. */
+export type Grade = 'strong' | 'weak' | 'insecure' | 'unknown';
+
 import { registeredCipherSuiteName } from './cipher-suites.js';
 import { isTls13Draft, tlsVersionName, versionRank } from './tls-versions.js';
 

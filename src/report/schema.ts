@@ -4,20 +4,9 @@
  */
 export const RESULT_SCHEMA_VERSION = '2.0';
 
-export type Grade = 'strong' | 'weak' | 'insecure' | 'unknown';
+export type { FlowAnomaly, FlowClass, Grade, RpcSummary, TlsSummary, Verdict } from '../classify/facts.js';
 
-export type FlowClass =
-  | 'nfs-cleartext'
-  | 'rpc-cleartext'
-  | 'tunnel-local'
-  | 'tls'
-  | 'rpc-with-tls'
-  | 'dtls'
-  | 'rpcsec-gss-privacy'
-  | 'opaque'
-  | 'none';
-
-export type Verdict = 'encrypted' | 'encrypted-weak' | 'cleartext' | 'unknown';
+import type { FlowAnomaly, FlowClass, Grade, RpcSummary, TlsSummary, Verdict } from '../classify/facts.js';
 
 export interface Endpoint {
   ip: string;
@@ -30,76 +19,7 @@ export interface DirCounts {
   toClient: number;
 }
 
-/** What the TLS (or DTLS) analyzer learned about one flow. */
-export interface TlsSummary {
-  /** "TLS 1.2", "TLS 1.3", "SSL 3.0", "TLS 1.3 (draft 28)", "DTLS 1.2", "unknown (handshake not captured)", "none negotiated" */
-  version: string;
-  /** Wire value of the negotiated version (0x0303...), null when not seen. */
-  versionId: number | null;
-  /** IANA cipher suite number, null when not seen. */
-  cipherSuiteId: number | null;
-  /** IANA name ("TLS_AES_256_GCM_SHA384"), or "unknown (handshake not captured)" / "none negotiated" / "unassigned (0x....)". */
-  cipherSuite: string;
-  grade: Grade;
-  /** Why the grade is what it is ("CBC mode", "no forward secrecy", "TLS 1.0 is below 1.2"...). */
-  gradeReasons: string[];
-  /** full | resumed | client-hello-only | not-captured */
-  handshake: 'full' | 'resumed' | 'client-hello-only' | 'not-captured';
-  helloRetryRequest: boolean;
-  sni?: string;
-  alpn?: string[];
-  /** ALPN protocol the ServerHello selected (TLS <= 1.2 only: in TLS 1.3 it travels encrypted). */
-  alpnSelected?: string;
-  /** Versions the ClientHello offered (supported_versions, else its legacy version). */
-  offeredVersions?: string[];
-  /** Record-layer version seen on records ("TLS 1.2"). */
-  recordVersion?: string;
-  /** Record counts by content type, both directions. */
-  records: { changeCipherSpec: number; alert: number; handshake: number; applicationData: number; other: number };
-  alerts: { level: number; description: number; name: string; encrypted: boolean }[];
-  /** True while every record header seen was valid; false when bytes broke the record stream. */
-  validRecordStream: boolean;
-  /** PLAINTEXT-IN-RECORDS check: application-data records whose first bytes were checked, body bytes in the histogram sample. */
-  bodySample?: { records: number; bytes: number };
-  /** DTLS only: HelloVerifyRequest seen. */
-  helloVerifyRequest?: boolean;
-}
-
-export interface RpcSummary {
-  /** "nfs/3", "nfs/4", "mount/3", "portmapper/2", "nlm/4", "nfs_acl/3", "efs-proxy/1", "100232/10"... sorted */
-  programs: string[];
-  /** Name:count of NFS procedures (v2/v3) and NFSv4 COMPOUND operations seen in calls. */
-  operations: Record<string, number>;
-  /** NFS version string: "NFSv3", "NFSv4", "NFSv4.1", "NFSv4.2", or undefined when no NFS call. */
-  nfsVersion?: string;
-  nfsMinorVersions?: number[];
-  calls: number;
-  /** Valid replies seen, matched or not. */
-  replies: number;
-  /** Replies whose call was not seen (tshark does not decode these over UDP; `replies - unmatchedReplies` matches it). */
-  unmatchedReplies?: number;
-  /** Credential flavors seen in calls: "AUTH_NONE", "AUTH_SYS", "RPCSEC_GSS", "AUTH_TLS"... */
-  credentials: string[];
-  /** RPCSEC_GSS services seen: "none" | "integrity" | "privacy". */
-  gssServices?: string[];
-  /** RFC 9289: AUTH_TLS NULL probe seen / STARTTLS verifier seen in the reply. */
-  authTlsProbe?: boolean;
-  startTls?: boolean;
-  malformed: number;
-}
-
 export interface FlowEvidence {
-  frame: number;
-  dir?: 'to-server' | 'to-client';
-  what: string;
-}
-
-/**
- * A rule a flow broke, with the frame that shows it (issue 11: PLAINTEXT-IN-RECORDS, TCP-OVERLAP-CONFLICT,
- * DTLS-EPOCH0-DATA, CLEARTEXT-BEFORE-STARTTLS, STARTTLS-ONE-SIDED...). The flow policy makes findings of them.
- */
-export interface FlowAnomaly {
-  code: string;
   frame: number;
   dir?: 'to-server' | 'to-client';
   what: string;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { classifierFactory } from '../../../src/classify/flow-classifier.js';
 import { type DecodedPacket, newDecodedPacket } from '../../../src/decode/types.js';
 import type { Flow } from '../../../src/flow/flow.js';
 import { FlowTable } from '../../../src/flow/flow-table.js';
@@ -12,6 +13,7 @@ function table(maxFlows = 131072): { t: FlowTable; done: Flow[] } {
   const done: Flow[] = [];
   const t = new FlowTable({
     ports: new PortSet(DEFAULT_PORT_SPEC),
+    analysis: classifierFactory,
     maxFlows,
     maxHeldBytes: 256 * 1024,
     onFlowDone: (f) => done.push(f),

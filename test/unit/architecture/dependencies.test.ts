@@ -1,0 +1,46 @@
+/**
+ * Dependency rules (issue 10): analyzers emit facts and never build report types (src/classify never imports
+ * src/report); the flow table hands bytes to whatever analysis its owner's factory makes and never constructs
+ * analyzers (src/flow never imports src/classify); decoding and protocol parsing know nothing of flows or policy.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+function importsOf(dir: string): { file: string; from: string }[] {
+  const out: { file: string; from: string }[] = [];
+  for (const name of readdirSync(dir)) {
+    if (!name.endsWith('.ts')) continue;
+    const text = readFileSync(join(dir, name), 'utf8');
+    for (const m of text.matchAll(/(?:^|\n)\s*(?:import|export)\b[^;]*?\bfrom\s+'([^']+)'/g))
+      out.push({ file: name, from: m[1]! });
+    for (const m of text.matchAll(/\bimport\(\s*'([^']+)'\s*\)/g)) out.push({ file: name, from: m[1]! });
+  }
+  return out;
+}
+
+function offending(dir: string, forbidden: RegExp): string[] {
+  return importsOf(dir)
+    .filter((i) => forbidden.test(i.from))
+    .map((i) => `${dir}/${i.file} imports ${i.from}`);
+}
+
+describe('dependency rules', () => {
+  it('src/classify never imports src/report', () => {
+    expect(importsOf('src/classify').length).toBeGreaterThan(10);
+    expect(offending('src/classify', /\/report\//)).toEqual([]);
+  });
+  it('src/flow never imports src/classify (the flow table constructs no analyzer)', () => {
+    expect(offending('src/flow', /\/classify\//)).toEqual([]);
+    const table = readFileSync('src/flow/flow-table.ts', 'utf8');
+    expect(table).not.toMatch(/new \w*(Analyzer|Classifier)\b/);
+  });
+  it('src/protocol and src/decode know nothing of flows, analyzers, policy or reports', () => {
+    for (const dir of ['src/protocol', 'src/decode']) {
+      expect(offending(dir, /\/(flow|classify|verify|report|engine|cli)\//)).toEqual([]);
+    }
+  });
+  it('src/verify reads results, never bytes: no capture, decode, flow or classify imports', () => {
+    expect(offending('src/verify', /\/(capture|decode|flow|classify|engine)\//)).toEqual([]);
+  });
+});
