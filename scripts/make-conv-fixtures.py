@@ -7,6 +7,8 @@ import json, os, subprocess, sys
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 caps = []
 for d, _, files in os.walk(os.path.join(root, 'captures')):
+    if os.sep + 'encap' in d:
+        continue  # inner conversations: make-encap-fixtures.py
     for f in files:
         if f.endswith(('.pcap', '.pcapng', '.cap', '.pcap.gz')):
             caps.append(os.path.relpath(os.path.join(d, f), root))

@@ -77,6 +77,7 @@ function walk(
         if (frags === null) return 'malformed'; // a fragment header inside a rebuilt datagram
         return fragment(buf, o, captured, wire, out, frags, key, tsSec);
       case NH_ESP:
+        return decodeTransport(nh, buf, o, captured, wire, out);
       case NH_NONE:
         out.protocol = nh;
         return 'not-tcp-udp';

@@ -15,10 +15,14 @@ export const LINKTYPE_IPV4 = 228;
 export const LINKTYPE_IPV6 = 229;
 export const LINKTYPE_LINUX_SLL2 = 276;
 
-const ETHERTYPE_IPV4 = 0x0800;
-const ETHERTYPE_IPV6 = 0x86dd;
-/** VLAN tags we step over; more than this many stacked tags is treated as not IP. */
-const MAX_VLAN_TAGS = 4;
+export const ETHERTYPE_IPV4 = 0x0800;
+export const ETHERTYPE_IPV6 = 0x86dd;
+export const ETHERTYPE_MPLS = 0x8847;
+export const ETHERTYPE_MPLS_MC = 0x8848;
+export const ETHERTYPE_PPPOE_SESSION = 0x8864;
+export const ETHERTYPE_MACSEC = 0x88e5;
+/** VLAN tags we step over (802.1Q, QinQ and deeper stacks); more than this many is treated as not IP. */
+export const MAX_VLAN_TAGS = 8;
 
 export const LINK_OK = 0;
 export const LINK_NOT_IP = 1;
@@ -33,10 +37,15 @@ export interface LinkInfo {
   ipVersion: 0 | 4 | 6;
   /** Outermost VLAN id, -1 when untagged. */
   vlan: number;
+  /**
+   * The ethertype of what starts at netOffset when it is not IP but a layer decoded further (MPLS, PPPoE session,
+   * MACsec); 0 for IP or when the link type has no ethertype.
+   */
+  etherType: number;
 }
 
 export function newLinkInfo(): LinkInfo {
-  return { netOffset: 0, ipVersion: 0, vlan: -1 };
+  return { netOffset: 0, ipVersion: 0, vlan: -1, etherType: 0 };
 }
 
 function isVlanTpid(t: number): boolean {
@@ -56,10 +65,7 @@ function ethertype(buf: Buffer, typeOff: number, end: number, info: LinkInfo): n
     type = u16be(buf, o);
   }
   info.netOffset = o + 2;
-  if (type === ETHERTYPE_IPV4) info.ipVersion = 4;
-  else if (type === ETHERTYPE_IPV6) info.ipVersion = 6;
-  else return LINK_NOT_IP;
-  return LINK_OK;
+  return ethertypeVersion(type, info);
 }
 
 /** BSD loopback address family: AF_INET 2; AF_INET6 24 (NetBSD/OpenBSD), 28 (FreeBSD), 30 (Darwin). */
@@ -84,6 +90,7 @@ function nullLoop(buf: Buffer, off: number, end: number, info: LinkInfo): number
 export function decodeLink(linkType: number, buf: Buffer, off: number, end: number, info: LinkInfo): number {
   info.vlan = -1;
   info.ipVersion = 0;
+  info.etherType = 0;
   switch (linkType) {
     case LINKTYPE_ETHERNET:
       if (off + 14 > end) return LINK_TRUNCATED;
@@ -125,6 +132,13 @@ export function decodeLink(linkType: number, buf: Buffer, off: number, end: numb
 function ethertypeVersion(type: number, info: LinkInfo): number {
   if (type === ETHERTYPE_IPV4) info.ipVersion = 4;
   else if (type === ETHERTYPE_IPV6) info.ipVersion = 6;
+  else if (
+    type === ETHERTYPE_MPLS ||
+    type === ETHERTYPE_MPLS_MC ||
+    type === ETHERTYPE_PPPOE_SESSION ||
+    type === ETHERTYPE_MACSEC
+  )
+    info.etherType = type;
   else return LINK_NOT_IP;
   return LINK_OK;
 }

@@ -20,6 +20,10 @@ export function decodeTransport(
   out.data = buf;
   if (proto === PROTO_TCP) return tcp(buf, off, captured, wire, out);
   if (proto === PROTO_UDP) return udp(buf, off, captured, wire, out);
+  // Another protocol (a tunnel, ESP, ICMP...): its bytes are the payload, for the encapsulation layers to read.
+  out.payloadOffset = off;
+  out.payloadWireLength = wire;
+  out.payloadLength = Math.min(captured, wire);
   return 'not-tcp-udp';
 }
 

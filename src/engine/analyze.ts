@@ -7,10 +7,12 @@ import { readCapture } from '../capture/read.js';
 import type { CaptureSummary, DropWindow, PacketRecord } from '../capture/types.js';
 import { classifierFactory, type FlowClassifier } from '../classify/flow-classifier.js';
 import { flowVerdict } from '../classify/verdict.js';
-import { decodePacket } from '../decode/decode.js';
+import { type DecodeConfig, decodePacket, newDecodeConfig } from '../decode/decode.js';
 import { FragmentReassembler } from '../decode/fragments.js';
-import { type DecodedPacket, newDecodedPacket } from '../decode/types.js';
+import { type DecodedPacket, ENCAP_NAMES, newDecodedPacket } from '../decode/types.js';
 import { addrToString, isLoopback } from '../flow/address.js';
+import { EncapContexts } from '../flow/encap-context.js';
+import { EncryptedTunnels } from '../flow/encrypted-tunnels.js';
 import type { Flow } from '../flow/flow.js';
 import { FlowTable } from '../flow/flow-table.js';
 import { isTunnelPort, type PortSet } from '../flow/ports.js';
@@ -35,7 +37,12 @@ export interface AnalyzeOptions {
   shard?: { index: number; count: number };
   /** BPF expression: only the packets it keeps are analysed (files; live captures filter in the kernel). */
   filter?: string;
+  /** UDP ports decoded as VXLAN (default 4789, 8472, 4790) and GENEVE (default 6081). */
+  vxlanPorts?: number[];
+  genevePorts?: number[];
 }
+
+const PROTO_NAMES: Record<number, string> = { 1: 'icmp', 6: 'tcp', 17: 'udp', 58: 'icmpv6' };
 
 /** Symmetric hash of a packet's 5-tuple: both directions of a flow land in the same shard. */
 export function shardOf(p: DecodedPacket, count: number): number {
@@ -62,6 +69,14 @@ export class CaptureAnalysis {
   private readonly table: FlowTable;
   private readonly decoded: DecodedPacket = newDecodedPacket();
   private readonly frags = new FragmentReassembler();
+  private readonly decodeConfig: DecodeConfig;
+  private readonly contexts = new EncapContexts();
+  private readonly tunnels = new EncryptedTunnels();
+  /** Encapsulated packets by tunnel type (ENCAP_*) crossed, and by innermost IP protocol. */
+  private readonly encapByLayer = new Float64Array(ENCAP_NAMES.length);
+  private readonly encapByProto = new Float64Array(256);
+  private encapPackets = 0;
+  private readonly viaOfCtx = (ctx: number) => this.contexts.via(ctx);
   private readonly results: FlowResult[] = [];
   private readonly unlisted = newUnlisted();
   private readonly unlistedIndex = new Map<string, UnlistedKind>();
@@ -79,6 +94,11 @@ export class CaptureAnalysis {
     private readonly opts: AnalyzeOptions,
   ) {
     this.filter = opts.filter !== undefined ? new PacketFilter(opts.filter) : null;
+    this.decodeConfig = newDecodeConfig({
+      vxlan: opts.vxlanPorts,
+      geneve: opts.genevePorts,
+      never: opts.ports.list(),
+    });
     this.table = new FlowTable({
       ports: opts.ports,
       analysis: classifierFactory,
@@ -93,7 +113,13 @@ export class CaptureAnalysis {
   readonly onPacket = (rec: PacketRecord): void => {
     if (this.filter !== null && !this.filter.accepts(rec)) return;
     const p = this.decoded;
-    const st = decodePacket(rec, p, this.frags);
+    const st = decodePacket(rec, p, this.frags, this.decodeConfig);
+    if (p.encapDepth > 0) this.countEncap(p, st);
+    p.ctx = p.encapDepth === 0 ? 0 : this.contexts.intern(p);
+    if (st === 'encrypted-tunnel') {
+      this.tunnels.add(p, rec.frame, rec.origLen, this.viaOfCtx);
+      return;
+    }
     if (st !== 'ok') {
       if (st !== 'fragment-pending') this.decodeErrors[st] = (this.decodeErrors[st] ?? 0) + 1;
       if (st === 'unknown-linktype' && this.unknownLink === null) {
@@ -105,6 +131,31 @@ export class CaptureAnalysis {
     if (shard !== undefined && shardOf(p, shard.count) !== shard.index) return;
     this.table.packet(p, rec.frame, rec.tsSec, rec.tsNsec, rec.origLen, rec.interfaceId);
   };
+
+  private countEncap(p: DecodedPacket, st: string): void {
+    this.encapPackets++;
+    for (let i = 0; i < p.encapDepth; i++) this.encapByLayer[p.encapType[i]!]!++;
+    if (st === 'ok' || st === 'not-tcp-udp') this.encapByProto[p.protocol]!++;
+  }
+
+  private encapsulationResult(): CaptureResult['encapsulation'] {
+    if (this.encapPackets === 0) return undefined;
+    const packetsByLayer: Record<string, number> = {};
+    this.encapByLayer.forEach((n, t) => {
+      if (n > 0) packetsByLayer[ENCAP_NAMES[t]!] = n;
+    });
+    const innerByProtocol: Record<string, number> = {};
+    this.encapByProto.forEach((n, proto) => {
+      if (n > 0) innerByProtocol[PROTO_NAMES[proto] ?? String(proto)] = n;
+    });
+    const r: NonNullable<CaptureResult['encapsulation']> = {
+      packetsByLayer,
+      innerByProtocol,
+      contexts: this.contexts.size,
+    };
+    if (this.contexts.overflowed > 0) r.contextsOverflowed = this.contexts.overflowed;
+    return r;
+  }
 
   /** End of the capture: finalise every flow and build the capture's result. */
   finish(summary: CaptureSummary): CaptureAnalysisResult {
@@ -138,6 +189,9 @@ export class CaptureAnalysis {
       flowsTotal: this.table.totalFlows,
     };
     if (this.unlisted.total > 0) capture.unlisted = this.unlisted;
+    const encapsulation = this.encapsulationResult();
+    if (encapsulation !== undefined) capture.encapsulation = encapsulation;
+    if (this.tunnels.count > 0) capture.encryptedTunnels = this.tunnels.results();
     if (summary.kernelDrops !== undefined) capture.kernelDrops = summary.kernelDrops;
     if (summary.ifDrops !== undefined) capture.interfaceDrops = summary.ifDrops;
     if (summary.pcapReceived !== undefined) capture.pcapReceived = summary.pcapReceived;
@@ -266,6 +320,10 @@ export class CaptureAnalysis {
     if (v.rpc) r.rpc = v.rpc;
     if (v.anomalies && v.anomalies.length > 0) r.anomalies = v.anomalies;
     if (cls && cls.evidence.dropped > 0) r.evidenceDropped = cls.evidence.dropped;
+    const ctxToServer = c ? f.ctx : f.ctxB;
+    const ctxToClient = c ? f.ctxB : f.ctx;
+    if (ctxToServer !== 0) r.via = this.contexts.via(ctxToServer);
+    if (ctxToClient !== ctxToServer) r.viaToClient = this.contexts.via(ctxToClient);
     return r;
   }
 }

@@ -95,6 +95,9 @@ export class FlowTable {
     let hB = mix(mix(mix(mix(0x811c9dc5, p.dst0), p.dst1), p.dst2 ^ p.dst3), p.dstPort);
     hA >>>= 0;
     hB >>>= 0;
+    const ctx = p.ctx;
+    // The encapsulation context is compared, not hashed: a flow whose two directions travel in different contexts
+    // (one VNI each way) is found by its reverse 5-tuple (see below).
     const key = mix((hA ^ hB) >>> 0, (hA + hB) >>> 0) ^ p.protocol;
     const slots = this.slots;
     const hashes = this.hashes;
@@ -102,6 +105,7 @@ export class FlowTable {
     const transport = isTcp ? 'tcp' : 'udp';
     let flow: Flow | null = null;
     let fromA = true;
+    let pair: Flow | null = null;
     for (let i = key & mask; ; i = (i + 1) & mask) {
       const s = slots[i]!;
       if (s < 0) break;
@@ -109,6 +113,7 @@ export class FlowTable {
       const f = this.flows[s]!;
       if (f.transport !== transport) continue;
       if (
+        f.ctx === ctx &&
         f.aPort === p.srcPort &&
         f.bPort === p.dstPort &&
         f.a0 === p.src0 &&
@@ -136,10 +141,20 @@ export class FlowTable {
         f.b2 === p.src2 &&
         f.b3 === p.src3
       ) {
-        flow = f;
-        fromA = false;
-        break;
+        if (f.ctxB === ctx) {
+          flow = f;
+          fromA = false;
+          break;
+        }
+        // The reverse direction of a tunnelled flow seen one way so far, arriving in another context: it pairs up
+        // with it unless a flow of its own context turns up (mirror sessions of two VMs keep their flows apart).
+        if (pair === null && ctx !== 0 && f.ctx !== 0 && f.pktsB === 0 && f.ctxB === f.ctx) pair = f;
       }
+    }
+    if (flow === null && pair !== null) {
+      flow = pair;
+      flow.ctxB = ctx;
+      fromA = false;
     }
     const flags = isTcp ? p.tcpFlags : 0;
     // A new connection on a closed flow's 5-tuple (port reuse) starts a new flow, as tshark's streams do.
@@ -199,6 +214,8 @@ export class FlowTable {
     f.aPort = p.srcPort;
     f.bPort = p.dstPort;
     f.ipVersion = p.ipVersion;
+    f.ctx = p.ctx;
+    f.ctxB = p.ctx;
     f.firstSec = sec;
     f.firstNsec = nsec;
     f.firstFrame = frame;

@@ -41,6 +41,10 @@ export class Flow {
   aPort = 0;
   bPort = 0;
   ipVersion: 4 | 6 = 4;
+  /** Encapsulation context (0 = none): the same 5-tuple under another VNI or GRE key is another flow. */
+  ctx = 0;
+  /** Context of side B's packets: ctx, unless the two directions travel in different tunnels (a VNI each way). */
+  ctxB = 0;
   clientIsA = true;
   orientation: Orientation = 'first-packet';
   firstSec = 0;

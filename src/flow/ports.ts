@@ -21,6 +21,12 @@ export class PortSet {
   has(port: number): boolean {
     return this.bits[port] === 1;
   }
+  /** The ports in the set, ascending. */
+  list(): number[] {
+    const out: number[] = [];
+    for (let i = 0; i < 65536; i++) if (this.bits[i] === 1) out.push(i);
+    return out;
+  }
 }
 
 /** Tunnel ports of amazon-efs-utils / AZNFS local forwarders. */

@@ -13,6 +13,38 @@ export interface Endpoint {
   port: number;
 }
 
+/** One encapsulation level a flow's packets came through, outermost first. */
+export interface ViaHop {
+  /** "vxlan", "vxlan-gpe", "geneve", "gre", "gre-in-udp", "erspan", "ip-in-ip", "mpls", "pppoe", "teredo", "gtp-u". */
+  type: string;
+  /** VXLAN/GENEVE virtual network id. */
+  vni?: number;
+  /** GRE key (RFC 2890), when present. */
+  key?: number;
+  /** ERSPAN session id, PPPoE session id. */
+  session?: number;
+  /** Top MPLS label of the flow's first packet. */
+  label?: number;
+  /** GTP-U tunnel endpoint id of the flow's first packet. */
+  teid?: number;
+  /** The IP header that carried the tunnel (absent for MPLS/PPPoE, which sit below IP). */
+  outer?: { src: string; dst: string };
+}
+
+/** An encrypted network-layer tunnel seen in a capture: its contents are not visible. */
+export interface EncryptedTunnelResult {
+  type: 'ipsec-esp' | 'wireguard' | 'macsec';
+  /** Endpoints (ports for ESP-in-UDP and WireGuard; absent for MACsec, which has no IP header). */
+  a?: Endpoint;
+  b?: Endpoint;
+  /** ESP SPIs / WireGuard receiver indexes seen (first 16). */
+  ids: number[];
+  packets: number;
+  bytes: number;
+  firstFrame: number;
+  via?: ViaHop[];
+}
+
 export interface DirCounts {
   total: number;
   toServer: number;
@@ -62,6 +94,13 @@ export interface FlowResult {
   evidenceDropped?: number;
   /** Live: packets the capture dropped while this flow was active (some may be this flow's): its view may be incomplete. */
   captureDrops?: number;
+  /**
+   * Encapsulations the flow's packets to the server crossed (absent when none). The same 5-tuple in two contexts
+   * (VNIs, GRE keys, ERSPAN sessions) is two flows, except that a flow's reverse direction may travel in another
+   * context: then `viaToClient` gives its path.
+   */
+  via?: ViaHop[];
+  viaToClient?: ViaHop[];
 }
 
 export interface CaptureResult {
@@ -98,6 +137,19 @@ export interface CaptureResult {
     /** NFS-relevant flows off loopback by what the policy judges (class, verdict, suite, programs), with counts. */
     nfsRelevantKinds?: UnlistedKind[];
   };
+  /**
+   * Encapsulated packets: how many crossed each tunnel type (a packet counts once per level it crossed), by the
+   * protocol of the innermost IP header ("tcp", "udp", "icmp", "icmpv6" or its number), and the distinct
+   * encapsulation contexts. Absent when the capture had none.
+   */
+  encapsulation?: {
+    packetsByLayer: Record<string, number>;
+    innerByProtocol: Record<string, number>;
+    contexts: number;
+    contextsOverflowed?: number;
+  };
+  /** Encrypted network-layer tunnels (ESP, WireGuard, MACsec): listed; their contents are not visible. */
+  encryptedTunnels?: EncryptedTunnelResult[];
 }
 
 /** A kind of unlisted NFS-relevant flow: just what the policy reads, and how many flows were of it. */

@@ -4,7 +4,7 @@
  */
 import { basename } from 'node:path';
 import { type Column, renderGrid } from './grid.js';
-import { endpointText as ep, refCapture } from './refs.js';
+import { endpointText as ep, flowViaText, refCapture, viaText } from './refs.js';
 import type { Finding, FlowResult, ResultDocument, Severity } from './schema.js';
 import { printable } from './text.js';
 
@@ -43,6 +43,8 @@ const VERDICT_COLUMNS: Column[] = [
   { title: 'verdict', drop: 0 },
 ];
 
+const VIA_COLUMN: Column = { title: 'via', drop: 0, wrap: true, min: 12 };
+
 const FLOW_COLUMNS: Column[] = [
   { title: '#', drop: 0 },
   { title: 'l4', drop: 3 },
@@ -57,8 +59,11 @@ const FLOW_COLUMNS: Column[] = [
 
 /** The flows of one capture as a table (the capture is named above it when there are several). */
 export function flowsTable(flows: FlowResult[], o: TableOptions): string {
+  // The encapsulation column appears only when a flow came through a tunnel.
+  const tunnelled = flows.some((f) => f.via !== undefined || f.viaToClient !== undefined);
   const rows = flows.map((f) => {
     const base = [String(f.id), f.transport, ep(f.client), ep(f.server)];
+    if (tunnelled) base.push(flowViaText(f));
     if (o.verdicts) return [...base, f.class, ...cryptoCells(f), f.verdict];
     return [
       ...base,
@@ -69,7 +74,8 @@ export function flowsTable(flows: FlowResult[], o: TableOptions): string {
       f.gaps.toServer + f.gaps.toClient > 0 ? `${f.gaps.toServer}/${f.gaps.toClient}` : '-',
     ];
   });
-  return renderGrid(o.verdicts ? VERDICT_COLUMNS : FLOW_COLUMNS, rows, o);
+  const cols = o.verdicts ? VERDICT_COLUMNS : FLOW_COLUMNS;
+  return renderGrid(tunnelled ? [...cols.slice(0, 4), VIA_COLUMN, ...cols.slice(4)] : cols, rows, o);
 }
 
 export const SEVERITY_ORDER: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
@@ -129,6 +135,26 @@ export function writeTable(doc: ResultDocument, out: NodeJS.WritableStream, o: T
     ];
     const rows = bySeverity(doc.findings).map((x) => [x.severity, x.code, findingText(x)]);
     lines.push('', 'Findings', renderGrid(cols, rows, o));
+  }
+  const tunnels = doc.captures.flatMap((c) => c.encryptedTunnels ?? []);
+  if (tunnels.length > 0) {
+    const cols: Column[] = [
+      { title: 'tunnel', drop: 0 },
+      { title: 'between', drop: 0, wrap: true, min: 16 },
+      { title: 'ids', drop: 3 },
+      { title: 'pkts', drop: 2 },
+      { title: 'bytes', drop: 1 },
+      { title: 'via', drop: 4, wrap: true, min: 12 },
+    ];
+    const rows = tunnels.map((x) => [
+      x.type,
+      x.a && x.b ? `${ep(x.a)} <-> ${ep(x.b)}` : '-',
+      x.ids.length > 0 ? String(x.ids.length) : '-',
+      String(x.packets),
+      String(x.bytes),
+      viaText(x.via),
+    ]);
+    lines.push('', 'Encrypted tunnels (contents not visible)', renderGrid(cols, rows, o));
   }
   for (const c of doc.captures) {
     if (c.error) lines.push(printable(`error: ${c.error.message}`));

@@ -183,7 +183,7 @@ describe('IPv6 extension headers', () => {
   });
 
   it('ESP and no-next-header end decoding; a too-long chain and a header past the payload are malformed', () => {
-    expect(decode(229, ipv6(50, Buffer.alloc(16)))).toBe('not-tcp-udp');
+    expect(decode(229, ipv6(50, Buffer.alloc(16)))).toBe('encrypted-tunnel');
     expect(decode(229, ipv6(0, Buffer.concat([ext(59, 0)])))).toBe('not-tcp-udp');
     const long: Buffer[] = [];
     for (let i = 0; i < 12; i++) long.push(ext(60, 0));
