@@ -264,6 +264,8 @@ export class CaptureAnalysis {
     r.packets = { total: f.pktsA + f.pktsB, toServer: c ? f.pktsA : f.pktsB, toClient: c ? f.pktsB : f.pktsA };
     r.bytes = { total: f.bytesA + f.bytesB, toServer: c ? f.bytesA : f.bytesB, toClient: c ? f.bytesB : f.bytesA };
     r.payload = { total: f.payA + f.payB, toServer: c ? f.payA : f.payB, toClient: c ? f.payB : f.payA };
+    if (f.transport === 'tcp')
+      r.tcpEnd = f.rst ? 'rst' : f.finA && f.finB ? 'fin' : f.finA || f.finB ? 'half-closed' : 'open';
   }
 
   private toResult(f: Flow): FlowResult {

@@ -58,6 +58,13 @@ export const RULE_TEXT: Record<FindingCode, RuleText> = {
     fix: 'Remount with the encrypted option (e.g. mount -t efs -o tls, xprtsec=tls) and unmount the direct mount.',
     tags: ['cleartext', 'host'],
   },
+  DOWNGRADE: {
+    title: 'Encrypted mount fell back to cleartext',
+    meaning:
+      'The same mount (or tunnel target) was reached over TLS until its connection ended abruptly, then in cleartext: the tunnel died and traffic went around it.',
+    fix: 'Unmount the cleartext path, restart the tunnel (efs-utils watchdog, aznfswatchdog, stunnel, tlshd) and remount through it; treat the cleartext window as exposed.',
+    tags: ['cleartext', 'host'],
+  },
   'TUNNEL-DOWN': {
     title: 'Tunnel behind a mount is missing',
     meaning: 'A mount points at a local tunnel port whose state, configuration or process is missing.',

@@ -101,6 +101,8 @@ export interface FlowResult {
    */
   via?: ViaHop[];
   viaToClient?: ViaHop[];
+  /** TCP only: how the connection ended in the capture: RST, FIN both ways, FIN one way, or still open at its end. */
+  tcpEnd?: 'rst' | 'fin' | 'half-closed' | 'open';
 }
 
 export interface CaptureResult {

@@ -114,6 +114,11 @@ export const FINDING_CODES = {
   },
   // --- issue 13 (encapsulation, blind spots): add entries here --------------------------------------------------------
   // --- issue 15 (bundles, triage): add entries here ----------------------------------------------------------------
+  DOWNGRADE: {
+    severity: 'critical',
+    raisedBy:
+      'cross-reference (src/verify/downgrade.ts): one mount or tunnel target reached over TLS whose connection ended abruptly (RST, no FIN, no close_notify seen), then in cleartext; names both times',
+  },
   // --- issue 16 (policy exceptions, baselines): add entries here -----------------------------------------------------
 } as const satisfies Record<string, FindingSpec>;
 

@@ -5,7 +5,9 @@
 import { isIP } from 'node:net';
 import { formatHostPort, isLoopback } from '../host/judge.js';
 import { splitHostPort } from '../host/stunnel.js';
+import type { HostInventory } from '../host/types.js';
 import type { FlowResult, MountResult } from '../report/schema.js';
+import { type BindingStrength, bindFlow, bindingContext, type MountBindingContext } from './binding.js';
 import { flowRef } from './flow-policy.js';
 
 export { flowRef };
@@ -26,6 +28,11 @@ export interface MountFlows {
   /** Remote flows that are neither (opaque, unknown). */
   other: FlowResult[];
   loopback: FlowResult[];
+  /** How each remote flow was bound to the mount (binding.ts). */
+  binding: Map<FlowResult, BindingStrength>;
+  /** Flows to the mount's server from another client address: not this mount's (UNEXPLAINED names the client). */
+  foreign: FlowResult[];
+  ctx: MountBindingContext;
 }
 
 const ENCRYPTED_CLASSES = new Set(['tls', 'rpc-with-tls', 'dtls', 'rpcsec-gss-privacy']);
@@ -62,8 +69,9 @@ function matchesRemote(f: FlowResult, r: HostPort): boolean {
   return sni !== undefined && sameHost(sni, r.host);
 }
 
-export function matchMount(m: MountResult, flows: FlowResult[]): MountFlows {
+export function matchMount(m: MountResult, flows: FlowResult[], inv?: HostInventory): MountFlows {
   const remotes = mountRemotes(m);
+  const ctx = bindingContext(m, inv);
   const loopbackPort = m.tunnel ? m.localPort : undefined;
   const out: MountFlows = {
     mount: m,
@@ -74,11 +82,20 @@ export function matchMount(m: MountResult, flows: FlowResult[]): MountFlows {
     encrypted: [],
     other: [],
     loopback: [],
+    binding: new Map(),
+    foreign: [],
+    ctx,
   };
   for (const f of flows) {
     if (loopbackPort !== undefined && f.loopback && f.server.port === loopbackPort && isLoopback(f.server.ip)) {
       out.loopback.push(f);
     } else if (remotes.some((r) => matchesRemote(f, r))) {
+      const strength = bindFlow(f, ctx, m.tunnel !== undefined);
+      if (strength === null) {
+        out.foreign.push(f);
+        continue;
+      }
+      out.binding.set(f, strength);
       if (isCleartextNfs(f)) out.cleartext.push(f);
       else if (isEncrypted(f)) out.encrypted.push(f);
       else out.other.push(f);

@@ -34,13 +34,13 @@ export function judgeRun(facts: RunFacts, policy: FlowPolicy): RunJudgement {
 }
 
 /**
- * A flow finding that a mount finding already explains (BYPASS, UNEXPLAINED, WEAK-CIPHER of a mount) is dropped:
+ * A flow finding that a mount finding already explains (BYPASS, DOWNGRADE, UNEXPLAINED, WEAK-CIPHER of a mount) is dropped:
  * one leak, one finding, named after its mount. A mount that leaked says what crossed the wire in the clear.
  */
 function foldHost(flowFindings: Finding[], hostFindings: Finding[], flows: FlowResult[]): Finding[] {
   const explained = new Set<string>();
   for (const h of hostFindings) {
-    if (h.code === 'BYPASS' || h.code === 'UNEXPLAINED' || h.code === 'WEAK-CIPHER') {
+    if (h.code === 'BYPASS' || h.code === 'UNEXPLAINED' || h.code === 'WEAK-CIPHER' || h.code === 'DOWNGRADE') {
       for (const r of h.flows ?? []) explained.add(r);
     }
   }
@@ -50,7 +50,7 @@ function foldHost(flowFindings: Finding[], hostFindings: Finding[], flows: FlowR
   );
   const byRef = new Map(flows.map((f) => [flowRef(f), f]));
   for (const h of hostFindings) {
-    if (h.code !== 'BYPASS' && h.code !== 'UNEXPLAINED') continue;
+    if (h.code !== 'BYPASS' && h.code !== 'UNEXPLAINED' && h.code !== 'DOWNGRADE') continue;
     const leakedFlows = (h.flows ?? []).map((r) => byRef.get(r)).filter((f) => f?.class === 'nfs-cleartext');
     if (leakedFlows.length > 0) h.message += `; exposed: ${leaked(leakedFlows as FlowResult[])}`;
   }
