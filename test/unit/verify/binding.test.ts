@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { judgeMounts, readHostInventory } from '../../../src/host/index.js';
 import type { HostInventory, ProcessInfo } from '../../../src/host/types.js';
-import type { Finding, FlowResult, MountResult } from '../../../src/report/schema.js';
+import type { Finding, FlowResult } from '../../../src/report/schema.js';
 import { crossReference } from '../../../src/verify/index.js';
 import { matchMount } from '../../../src/verify/mount-flows.js';
 import { flow } from './flows.js';
@@ -208,5 +208,3 @@ describe('TUNNEL-DOWN from the bundle process list', () => {
     expect(await down(undefined)).toEqual([]);
   });
 });
-
-export type { MountResult };
