@@ -17,7 +17,7 @@ import type { Flow } from '../flow/flow.js';
 import { FlowTable } from '../flow/flow-table.js';
 import { isTunnelPort, type PortSet } from '../flow/ports.js';
 import type { CaptureResult, FlowResult, UnlistedKind } from '../report/schema.js';
-import { countUnlisted, newUnlisted } from './unlisted.js';
+import { countEmptyUnlisted, countUnlisted, newUnlisted } from './unlisted.js';
 
 export interface AnalyzeOptions {
   ports: PortSet;
@@ -33,6 +33,12 @@ export interface AnalyzeOptions {
    * captures full of unrelated traffic.
    */
   listAll?: boolean;
+  /**
+   * Flows without payload (SYN floods, scans, bare handshakes) listed at most (default 1,000): past it they are
+   * counted in `unlisted` without building a result. They expose nothing and prove nothing, and a flood of them
+   * must neither hold memory nor crowd the flows that carry data out of the listing.
+   */
+  maxEmptyListed?: number;
   /** Analyze only the flows whose 5-tuple hash falls in this shard (parallel workers; see parallel.ts). */
   shard?: { index: number; count: number };
   /** BPF expression: only the packets it keeps are analysed (files; live captures filter in the kernel). */
@@ -84,6 +90,8 @@ export class CaptureAnalysis {
   private readonly ifMasks: number[] = [];
   /** The first packet of a link type we cannot decode: reported as the capture's error (exit 3). */
   private unknownLink: { linkType: number; offset: number } | null = null;
+  /** Listed flows that carried no payload (see AnalyzeOptions.maxEmptyListed). */
+  private emptyListed = 0;
   /** Results of closed flows still in the table (see freeze). */
   private readonly frozen = new Map<Flow, FlowResult>();
   readonly decodeErrors: Record<string, number> = {};
@@ -228,6 +236,11 @@ export class CaptureAnalysis {
    */
   private freeze(f: Flow): void {
     this.frozen.set(f, this.toResult(f));
+    this.release(f);
+  }
+
+  /** Drops a flow's analyzers and reassembly state. */
+  private release(f: Flow): void {
     f.classifier = null;
     f.tcpA?.release();
     f.tcpB?.release();
@@ -236,19 +249,25 @@ export class CaptureAnalysis {
   }
 
   private flowDone(f: Flow): void {
+    if (f.payA + f.payB === 0 && this.emptyListed >= (this.opts.maxEmptyListed ?? 1000)) {
+      this.frozen.delete(f);
+      this.release(f);
+      const ports = this.opts.ports;
+      const loopback =
+        isLoopback(f.ipVersion, f.a0, f.a1, f.a2, f.a3) && isLoopback(f.ipVersion, f.b0, f.b1, f.b2, f.b3);
+      countEmptyUnlisted(this.unlisted, ports.has(f.aPort) || ports.has(f.bPort), loopback);
+      return;
+    }
     let r = this.frozen.get(f);
     if (r === undefined) r = this.toResult(f);
     else {
       this.frozen.delete(f);
       this.refreshCounters(r, f);
     }
-    f.classifier = null;
-    f.tcpA?.release();
-    f.tcpB?.release();
-    f.tcpA = null;
-    f.tcpB = null;
+    this.release(f);
     const wanted = this.opts.listAll !== false || r.nfsRelevant || r.class === 'dtls';
     if (wanted && this.results.length < (this.opts.maxResults ?? 25_000)) {
+      if (r.payload.total === 0) this.emptyListed++;
       this.results.push(r);
       this.ifMasks.push(f.ifMask);
       return;
@@ -291,7 +310,9 @@ export class CaptureAnalysis {
     const payloadBytes = f.payA + f.payB;
     const v = cls
       ? flowVerdict(cls, { loopback, tunnelPort: isTunnelPort(server.port), onServicePort, payloadBytes, dirFlipped })
-      : { class: 'none' as const, verdict: 'unknown' as const, reason: 'not analysed' };
+      : f.deferred
+        ? { class: 'none' as const, verdict: 'unknown' as const, reason: 'no payload captured' }
+        : { class: 'none' as const, verdict: 'unknown' as const, reason: 'not analysed' };
     const gapA = f.tcpA?.gapBytes ?? 0;
     const gapB = f.tcpB?.gapBytes ?? 0;
     const r: FlowResult = {

@@ -79,6 +79,16 @@ export function countUnlisted(u: Unlisted, index: Map<string, UnlistedKind>, r: 
   if (r.payload.total > 0) addKind(u, index, kindOf(r), 1);
 }
 
+/**
+ * Counts one unlisted flow that carried no payload, without its result: class "none", verdict "unknown" (what
+ * flowVerdict says of a flow without payload), NFS-relevant when on the NFS port set.
+ */
+export function countEmptyUnlisted(u: Unlisted, nfsRelevant: boolean, loopback: boolean): void {
+  u.total++;
+  u.byClass.none = (u.byClass.none ?? 0) + 1;
+  if (nfsRelevant && !loopback) u.nfsRelevantByVerdict.unknown = (u.nfsRelevantByVerdict.unknown ?? 0) + 1;
+}
+
 /** Merges shard results (parallel workers). */
 export function mergeUnlisted(parts: (CaptureResult['unlisted'] | undefined)[]): Unlisted {
   const out = newUnlisted();

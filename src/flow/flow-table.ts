@@ -233,16 +233,34 @@ export class FlowTable {
       f.clientIsA = true;
       f.orientation = 'first-packet';
     }
-    if (isTcp) {
-      f.tcpA = new TcpDirection(this.opts.maxHeldBytes, this.heldBudget);
-      f.tcpB = new TcpDirection(this.opts.maxHeldBytes, this.heldBudget);
-    }
-    f.classifier = this.opts.analysis.create(isTcp ? 'tcp' : 'udp', ports.has(p.srcPort) || ports.has(p.dstPort));
+    if (isTcp && (flags & (TCP_SYN | TCP_ACK | TCP_RST | TCP_FIN)) === TCP_SYN && p.payloadWireLength === 0) {
+      f.deferred = true;
+      f.isn = p.seq;
+    } else this.analyse(f);
     this.insert(f);
     return f;
   }
 
+  /** Makes a flow's reassembly state (TCP) and classifier. */
+  private analyse(f: Flow): void {
+    const ports = this.opts.ports;
+    if (f.transport === 'tcp') {
+      f.tcpA = new TcpDirection(this.opts.maxHeldBytes, this.heldBudget);
+      f.tcpB = new TcpDirection(this.opts.maxHeldBytes, this.heldBudget);
+    }
+    f.classifier = this.opts.analysis.create(f.transport, ports.has(f.aPort) || ports.has(f.bPort));
+    if (f.deferred) {
+      f.deferred = false;
+      f.tcpA!.syn(f.isn);
+    }
+  }
+
   private tcp(flow: Flow, p: DecodedPacket, fromA: boolean, flags: number, frame: number): void {
+    if (flow.deferred) {
+      const bareSyn = (flags & (TCP_SYN | TCP_ACK | TCP_RST | TCP_FIN)) === TCP_SYN && p.payloadWireLength === 0;
+      if (bareSyn && fromA) flow.isn = p.seq;
+      else this.analyse(flow);
+    }
     const mine = fromA ? flow.tcpA : flow.tcpB;
     const peer = fromA ? flow.tcpB : flow.tcpA;
     if ((flags & TCP_SYN) !== 0) {

@@ -70,6 +70,12 @@ export class Flow {
   /** SYN (without ACK) seen from side A / B: a later SYN after close starts a new flow. */
   synSeen = false;
   classifier: FlowAnalysis | null = null;
+  /**
+   * Nothing but a bare SYN seen so far: the reassembly state and the classifier are not made yet (a SYN flood's
+   * flows stay this small). `isn` holds the SYN's sequence number until they are.
+   */
+  deferred = false;
+  isn = 0;
   /** The classifier said it is finished (it never goes back): deep parsing stopped. Cached by the flow table. */
   done = false;
   /** The flow table's hash of the 5-tuple, and the flow's index in the table (-1 once removed). */

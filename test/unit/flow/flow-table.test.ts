@@ -117,4 +117,28 @@ describe('FlowTable', () => {
     expect(done.length).toBe(n + reused);
     expect(done.slice(reused).every((f) => f.pktsB === 1)).toBe(true);
   });
+
+  it('makes no analysis state for a bare SYN; the SYN still anchors reassembly once the flow carries more', () => {
+    const { t, done } = table();
+    t.packet(tcp(C, 40000, S, 2049, SYN, 1000), 1, 1, 0, 60, 0);
+    t.packet(tcp(C, 40001, S, 2049, SYN, 7000), 2, 1, 0, 60, 0);
+    t.packet(tcp(C, 40000, S, 2049, SYN, 1000), 3, 1, 0, 60, 0);
+    t.packet(tcp(S, 2049, C, 40000, SYN | ACK, 5000, 1001), 4, 1, 0, 60, 0);
+    const data = tcp(C, 40000, S, 2049, ACK, 1001, 5001);
+    data.data = new Uint8Array(10);
+    data.payloadLength = 10;
+    data.payloadWireLength = 10;
+    t.packet(data, 5, 1, 0, 64, 0);
+    t.flushAll();
+    const [f, syn] = done;
+    expect([f!.deferred, f!.tcpA?.synced, f!.tcpA?.gapBytes, f!.pktsA, f!.payA]).toEqual([false, true, 0, 3, 10]);
+    expect([syn!.deferred, syn!.isn, syn!.classifier, syn!.tcpA, syn!.tcpB, syn!.pktsA]).toEqual([
+      true,
+      7000,
+      null,
+      null,
+      null,
+      1,
+    ]);
+  });
 });
