@@ -7,6 +7,7 @@
  * the policy says.
  */
 import { basename } from 'node:path';
+import { addTo, byCapture } from './group.js';
 import { flowRef } from './refs.js';
 import type { Finding, FlowResult, ResultDocument } from './schema.js';
 import { bySeverity, findingText } from './table.js';
@@ -85,11 +86,10 @@ export function buildSuites(doc: ResultDocument, o: JunitOptions): Suite[] {
   const hostOnly: Finding[] = [];
   for (const x of bySeverity(doc.findings)) {
     if (!x.flows || x.flows.length === 0) hostOnly.push(x);
-    for (const r of x.flows ?? []) byFlow.set(r, [...(byFlow.get(r) ?? []), x]);
+    for (const r of x.flows ?? []) addTo(byFlow, r, x);
   }
   const suites: Suite[] = [];
-  const flowsOf = new Map<string, FlowResult[]>();
-  for (const f of doc.flows) flowsOf.set(f.capture, [...(flowsOf.get(f.capture) ?? []), f]);
+  const flowsOf = byCapture(doc.flows);
   const names = new Set([...doc.captures.map((c) => c.file), ...flowsOf.keys()]);
   for (const file of names) {
     const capture = doc.captures.find((c) => c.file === file);

@@ -4,6 +4,7 @@
  */
 import { basename } from 'node:path';
 import { type Column, renderGrid } from './grid.js';
+import { byCapture } from './group.js';
 import { endpointText as ep, flowViaText, refCapture, viaText } from './refs.js';
 import type { Finding, FlowResult, ResultDocument, Severity } from './schema.js';
 import { printable } from './text.js';
@@ -109,9 +110,7 @@ export function verdictCounts(doc: ResultDocument): string {
 
 export function writeTable(doc: ResultDocument, out: NodeJS.WritableStream, o: TableOptions): void {
   const lines: string[] = [];
-  const byCapture = new Map<string, FlowResult[]>();
-  for (const f of doc.flows) byCapture.set(f.capture, [...(byCapture.get(f.capture) ?? []), f]);
-  for (const [capture, flows] of byCapture) {
+  for (const [capture, flows] of byCapture(doc.flows)) {
     if (lines.length > 0) lines.push('');
     lines.push(printable(`Capture ${basename(capture)}`), flowsTable(flows, o));
   }
