@@ -42,7 +42,7 @@ function fields(path: string, filter: string, names: string[], extra: string[] =
 const dir = mkdtempSync(join(tmpdir(), 'wireseal-gen-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe('generator determinism', () => {
+describe('generator determinism', { timeout: 30_000 }, () => {
   it('writes the same bytes for the same seed, and other bytes for another seed', () => {
     const hash = (name: string, seed: number): string => {
       const r = generateCapture({ path: join(dir, name), format: 'pcap', targetBytes: 1 << 20, seed });

@@ -13,7 +13,7 @@ import { DEFAULT_PORT_SPEC, PortSet } from '../../../src/flow/ports.js';
 const dir = mkdtempSync(join(tmpdir(), 'wireseal-empty-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe('flows without payload', () => {
+describe('flows without payload', { timeout: 30_000 }, () => {
   it('lists the first maxEmptyListed, counts the rest, and keeps every flow that carried data listed', async () => {
     const path = join(dir, 'syn.pcap');
     const gen = generateCapture({ path, format: 'pcap', mix: 'syn-flood', targetBytes: 3000 });
