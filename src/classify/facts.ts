@@ -68,6 +68,8 @@ export interface RpcSummary {
   replies: number;
   /** Replies whose call was not seen (tshark does not decode these over UDP; `replies - unmatchedReplies` matches it). */
   unmatchedReplies?: number;
+  /** Messages whose RPC header the capture cut short (snaplen), read as far as the bytes go. */
+  headersCut?: number;
   /** Credential flavors seen in calls: "AUTH_NONE", "AUTH_SYS", "RPCSEC_GSS", "AUTH_TLS"... */
   credentials: string[];
   /** RPCSEC_GSS services seen: "none" | "integrity" | "privacy". */

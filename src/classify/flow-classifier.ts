@@ -7,7 +7,7 @@
 
 import type { FlowAnalysis, FlowAnalysisFactory } from '../flow/flow.js';
 import { probeDtls } from '../protocol/dtls.js';
-import { probeRpcDatagram, probeRpcRecord } from '../protocol/rpc.js';
+import { probeCutRpcRecord, probeRpcDatagram, probeRpcRecord } from '../protocol/rpc.js';
 import { probeTls } from '../protocol/tls.js';
 import type { Dir } from './analyzer.js';
 import { EvidenceLog } from './analyzer.js';
@@ -58,6 +58,8 @@ export class FlowClassifier implements FlowAnalysis {
   private tlsDir0 = false;
   private tlsDir1 = false;
   private probes = 0;
+  /** Per direction: the start of a short run that did not probe, until the next data or gap decides. */
+  private readonly shortRun: (Uint8Array | undefined)[] = [undefined, undefined];
   /** True once any payload reached this classifier. */
   started = false;
 
@@ -97,7 +99,7 @@ export class FlowClassifier implements FlowAnalysis {
   tcpData(dir: Dir, data: Uint8Array, offset: number, length: number, frame: number): void {
     this.started = true;
     if (this.detected === 'opaque') return;
-    if (this.detected === 'none' && !this.probeTcp(data, offset, length, frame)) return;
+    if (this.detected === 'none' && !this.probeTcp(dir, data, offset, length, frame)) return;
     if (this.detected === 'tls') {
       this.tls!.onData(dir, data, offset, length, frame);
       return;
@@ -124,6 +126,17 @@ export class FlowClassifier implements FlowAnalysis {
   }
 
   tcpGap(dir: Dir, length: number, frame: number): void {
+    const short = this.shortRun[dir];
+    if (this.detected === 'none' && short !== undefined && short.length > 0) {
+      // The first bytes of a direction, then missing bytes: a record whose RPC header snaplen cut.
+      if (probeCutRpcRecord(short, 0, short.length)) {
+        this.detected = 'rpc';
+        this.rpc = new RpcAnalyzer('tcp', this.evidence);
+        this.rpc.cutRecord(dir, short, 0, short.length, frame);
+        this.rpc.onGap(dir, length, frame);
+      }
+    }
+    this.shortRun[dir] = undefined;
     if (this.detected === 'tls' || (dir === 0 ? this.tlsDir0 : this.tlsDir1)) this.tls?.onGap(dir, length, frame);
     else if (this.detected === 'rpc') this.rpc!.onGap(dir, length, frame);
   }
@@ -147,7 +160,8 @@ export class FlowClassifier implements FlowAnalysis {
     else if (this.detected === 'dtls') this.dtls!.onDatagram(dir, data, offset, length, frame);
   }
 
-  private probeTcp(data: Uint8Array, offset: number, length: number, frame: number): boolean {
+  private probeTcp(dir: Dir, data: Uint8Array, offset: number, length: number, frame: number): boolean {
+    this.shortRun[dir] = undefined;
     if (probeRpcRecord(data, offset, length)) {
       this.detected = 'rpc';
       this.rpc = new RpcAnalyzer('tcp', this.evidence);
@@ -160,6 +174,8 @@ export class FlowClassifier implements FlowAnalysis {
       this.tlsDir1 = true;
       return true;
     }
+    // Kept (a copy of at most 28 bytes, once per short run) in case a gap follows: then snaplen cut it.
+    if (length >= 10 && length <= 44) this.shortRun[dir] = Uint8Array.from(data.subarray(offset, offset + 28));
     if (this.bumpProbe()) this.giveUp(frame);
     return false;
   }

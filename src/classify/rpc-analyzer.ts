@@ -20,16 +20,18 @@ import {
   AUTH_TLS,
   authFlavorName,
   CALL,
+  MIN_CALL,
   MSG_ACCEPTED,
   parseRpcHeader,
+  probeCutRpcRecord,
   probeRpcDatagram,
   probeRpcRecord,
   RPCSEC_GSS,
   RpcHeader,
 } from '../protocol/rpc.js';
-import { PROG_NFS, PROG_NFS_CB, rpcProgramLabel } from '../protocol/rpc-programs.js';
+import { PROG_NFS, PROG_NFS_CB, rpcProgramLabel, rpcProgramName } from '../protocol/rpc-programs.js';
 import { RecordFramer, type RecordSink } from '../protocol/rpc-record.js';
-import { XdrCursor } from '../protocol/xdr.js';
+import { readU32, XdrCursor } from '../protocol/xdr.js';
 import type { DatagramAnalyzer, Dir, EvidenceLog, StreamAnalyzer } from './analyzer.js';
 import type { RpcSummary } from './facts.js';
 
@@ -47,6 +49,10 @@ const MALFORMED_GIVE_UP = 8;
 const PROBE_MIN = 16;
 
 const TLS_HANDSHAKE = 0x16;
+/** Bytes of a short run kept to read a header cut by snaplen (mark + xid, type, rpcvers, prog, vers, proc). */
+const SHORT_RUN = 28;
+/** Cut headers written to the evidence per flow. */
+const CUT_EVIDENCE = 2;
 
 type Phase = 'header' | 'compound' | 'ops' | 'discard';
 
@@ -78,6 +84,9 @@ class DirState implements RecordSink {
   logOps = false;
   callLabel = '';
   readonly pending = new Map<number, PendingCall>();
+  /** A short run at a record start that did not probe as a whole header: decided by what follows (a gap: cut). */
+  readonly shortRun = new Uint8Array(SHORT_RUN);
+  shortLen = 0;
 
   constructor(
     readonly dir: Dir,
@@ -132,6 +141,8 @@ export class RpcAnalyzer implements StreamAnalyzer, DatagramAnalyzer {
   private replies = 0;
   private unmatched = 0;
   private malformed = 0;
+  /** Messages whose header the capture cut short (snaplen): counted, read as far as the bytes go. */
+  private cut = 0;
   private nfsDataCalls = 0;
   private nfsPrivacyCalls = 0;
   private nfsCallsSeen = false;
@@ -160,7 +171,7 @@ export class RpcAnalyzer implements StreamAnalyzer, DatagramAnalyzer {
 
   /** At least one valid RPC call or reply was decoded. */
   get isRpc(): boolean {
-    return this.calls + this.replies > 0;
+    return this.calls + this.replies + this.cut > 0;
   }
 
   get hasNfs(): boolean {
@@ -216,6 +227,7 @@ export class RpcAnalyzer implements StreamAnalyzer, DatagramAnalyzer {
       if (this.nfsVersMax === 4 && minors.length > 0) s.nfsMinorVersions = minors;
     }
     if (this.unmatched > 0) s.unmatchedReplies = this.unmatched;
+    if (this.cut > 0) s.headersCut = this.cut;
     if (this.gssServices.size > 0) s.gssServices = [...this.gssServices].sort();
     if (this.authTls) s.authTlsProbe = true;
     if (this.startTlsSeen) s.startTls = true;
@@ -227,11 +239,22 @@ export class RpcAnalyzer implements StreamAnalyzer, DatagramAnalyzer {
   onData(dir: Dir, data: Uint8Array, offset: number, length: number, frame: number): number {
     const d = this.dirs[dir];
     if (d.upgraded) return 0;
+    d.shortLen = 0;
     if (d.fresh || d.resync) {
       if (d.framer.atBoundary && data[offset] === TLS_HANDSHAKE && this.mayUpgrade) return this.upgrade(d, frame, 0);
       if (length < PROBE_MIN) {
-        if (d.resync) return length;
+        if (d.resync) {
+          this.keepShort(d, data, offset, length);
+          return length;
+        }
       } else if (!probeRpcRecord(data, offset, length)) {
+        if (length <= MIN_CALL + 4) {
+          // Too short to judge: a gap right after it means the header was cut (onGap decides).
+          this.keepShort(d, data, offset, length);
+          d.fresh = false;
+          d.resync = true;
+          return length;
+        }
         if (d.fresh) {
           d.fresh = false;
           d.resync = true;
@@ -259,7 +282,21 @@ export class RpcAnalyzer implements StreamAnalyzer, DatagramAnalyzer {
 
   onGap(dir: Dir, length: number, frame: number): void {
     const d = this.dirs[dir];
-    if (d.upgraded || d.resync) return;
+    if (d.upgraded) return;
+    if (d.resync) {
+      // A short run at a record start and then missing bytes: a header cut by snaplen.
+      if (d.shortLen > 0 && probeCutRpcRecord(d.shortRun, 0, d.shortLen))
+        this.cutRecord(dir, d.shortRun, 0, d.shortLen, frame);
+      d.shortLen = 0;
+      return;
+    }
+    if (d.phase === 'header' && d.skipLeft === 0 && !d.framer.atBoundary) {
+      // In step, the header of the current message was still incomplete: it was cut by snaplen.
+      this.cutMessage(d, d.buf ?? d.shortRun, 0, d.bufLen, frame);
+      this.evidence.add(frame, dir, `${length} bytes missing; RPC record stream broken`);
+      this.loseSync(d);
+      return;
+    }
     // A gap wholly inside bytes we were going to drop anyway does not break the record chain.
     if ((d.phase === 'discard' || d.skipLeft >= length) && d.framer.skipMissing(length)) {
       if (d.phase !== 'discard') d.skipLeft -= length;
@@ -267,6 +304,46 @@ export class RpcAnalyzer implements StreamAnalyzer, DatagramAnalyzer {
     }
     this.evidence.add(frame, dir, `${length} bytes missing; RPC record stream broken`);
     this.loseSync(d);
+  }
+
+  private keepShort(d: DirState, data: Uint8Array, offset: number, length: number): void {
+    const n = Math.min(length, SHORT_RUN);
+    d.shortRun.set(data.subarray(offset, offset + n), 0);
+    d.shortLen = n;
+  }
+
+  /**
+   * The captured start of a record the capture cut short (snaplen): `buf[off, off + len)` holds its record mark
+   * and the first bytes of the message (the caller checked them with probeCutRpcRecord).
+   */
+  cutRecord(dir: Dir, buf: Uint8Array, off: number, len: number, frame: number): void {
+    const d = this.dirs[dir];
+    d.frame = frame;
+    this.cutMessage(d, buf, off + 4, len - 4, frame);
+  }
+
+  /** Read a cut message header as far as it goes: type, program, version and procedure when present. */
+  private cutMessage(d: DirState, buf: Uint8Array, off: number, len: number, frame: number): void {
+    this.cut++;
+    let what = 'RPC message';
+    if (len >= 8 && readU32(buf, off + 4) === CALL) {
+      what = 'RPC call';
+      if (len >= 16) {
+        const prog = readU32(buf, off + 12);
+        const vers = len >= 20 ? readU32(buf, off + 16) : -1;
+        const label = vers >= 0 ? rpcProgramLabel(prog, vers) : rpcProgramName(prog);
+        this.programs.add(label);
+        what = `RPC call of ${label}`;
+        if (prog === PROG_NFS) {
+          this.nfsCallsSeen = true;
+          // Whether the body is protected (RPCSEC_GSS privacy) is in the credential, which was not captured.
+          this.nfsDataCalls++;
+          if (vers > this.nfsVersMax && vers <= 4) this.nfsVersMax = vers;
+        }
+      }
+    } else if (len >= 8) what = 'RPC reply';
+    if (this.cut <= CUT_EVIDENCE)
+      this.evidence.add(frame, d.dir, `${what}: headers cut by snaplen after ${len} bytes of the message`);
   }
 
   private loseSync(d: DirState): void {

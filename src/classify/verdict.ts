@@ -95,6 +95,12 @@ function dtlsRules(v: FlowVerdict, d: DtlsAnalyzer, ctx: FlowContext): FlowVerdi
   return anomalies.length > 0 ? { ...out, anomalies } : out;
 }
 
+/** " (headers cut by snaplen in N messages)" when the capture cut RPC headers short. */
+function cutNote(rpc: { headersCut?: number }): string {
+  const n = rpc.headersCut ?? 0;
+  return n > 0 ? ` (headers cut by snaplen in ${n} message${n === 1 ? '' : 's'})` : '';
+}
+
 export function flowVerdict(cls: FlowClassifier, ctx: FlowContext): FlowVerdict {
   switch (cls.detected) {
     case 'tls': {
@@ -136,12 +142,17 @@ export function flowVerdict(cls: FlowClassifier, ctx: FlowContext): FlowVerdict 
           };
         }
         const where = ctx.loopback ? 'on loopback' : 'on the wire';
-        return { class: 'nfs-cleartext', verdict: 'cleartext', reason: `${v} in the clear ${where}`, rpc };
+        return {
+          class: 'nfs-cleartext',
+          verdict: 'cleartext',
+          reason: `${v} in the clear ${where}${cutNote(rpc)}`,
+          rpc,
+        };
       }
       return {
         class: 'rpc-cleartext',
         verdict: 'cleartext',
-        reason: `ONC-RPC in the clear: ${rpc.programs.join(', ')}`,
+        reason: `ONC-RPC in the clear: ${rpc.programs.join(', ') || 'program not captured'}${cutNote(rpc)}`,
         rpc,
       };
     }

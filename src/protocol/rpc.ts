@@ -260,3 +260,28 @@ export function probeRpcDatagram(buf: Uint8Array, off: number, len: number): boo
   if (len < MIN_REPLY) return false;
   return probeRpcMessage(buf, off, len);
 }
+
+/**
+ * The captured start of a TCP record cut short (snaplen): a plausible record mark, then as much of an RPC header
+ * as the bytes hold, each present field checked (message type 0/1, rpcvers 2, program, version and procedure
+ * ranges, reply_stat). Needs the mark, the xid and the first half of the message type (10 bytes; both types start
+ * with two zero bytes). TLS records never pass (their first byte, read as a mark, gives an implausible length).
+ */
+export function probeCutRpcRecord(buf: Uint8Array, off: number, len: number): boolean {
+  if (len < 10 || off < 0 || off + len > buf.length) return false;
+  const mark = readU32(buf, off);
+  const frag = recordFragmentLength(mark);
+  if (frag < MIN_REPLY || frag > MAX_FRAGMENT) return false;
+  if (buf[off + 8] !== 0 || buf[off + 9] !== 0) return false;
+  const m = off + 4;
+  const have = len - 4;
+  if (have < 8) return true;
+  const type = readU32(buf, m + 4);
+  if (type === REPLY) return have < 12 || readU32(buf, m + 8) <= MSG_DENIED;
+  if (type !== CALL) return false;
+  if (have >= 12 && readU32(buf, m + 8) !== 2) return false;
+  if (have >= 16 && !saneProgram(readU32(buf, m + 12))) return false;
+  if (have >= 20 && readU32(buf, m + 16) > 0xffff) return false;
+  if (have >= 24 && readU32(buf, m + 20) > 0xffff) return false;
+  return true;
+}

@@ -26,8 +26,9 @@ export const FINDING_CODES = {
   },
   'CLEARTEXT-RPC': {
     severity: 'medium',
-    severities: ['medium', 'info'],
-    raisedBy: 'flow policy: other ONC-RPC in the clear; medium for MOUNT/NLM/NFS_ACL/callback programs, info otherwise',
+    severities: ['high', 'medium', 'info'],
+    raisedBy:
+      'flow policy: other ONC-RPC in the clear; medium for MOUNT/NLM/NFS_ACL/callback programs, info otherwise; high to port 2049 when the capture does not show the program (issue 13: headers cut by snaplen)',
   },
   'NULL-CIPHER': {
     severity: 'high',

@@ -107,6 +107,8 @@ export interface JudgedFlow {
   dtls: boolean;
   /** The worst rule the flow broke (issue 11 flow anomalies: PLAINTEXT-IN-RECORDS, DTLS-EPOCH0-DATA...). */
   anomaly?: { code: string; detail: string } | undefined;
+  /** The server port is NFS's own (2049): cleartext RPC there whose program the capture does not show is escalated. */
+  nfsPort?: boolean | undefined;
 }
 
 /** The most severe of a flow's anomalies whose code is in the finding table; its detail is the anomaly's text. */
@@ -138,6 +140,8 @@ function anomalyIssue(f: JudgedFlow, a: { code: string; detail: string }): FlowI
   return { code: a.code, severity: FINDING_CODES[a.code].severity, detail: a.detail };
 }
 
+const NFS_PORT = 2049;
+
 /** The problem the policy sees in one on-the-wire NFS-relevant flow, or null. */
 export interface FlowIssue {
   code: FindingCode;
@@ -154,6 +158,7 @@ export function judgedOf(f: FlowResult): JudgedFlow {
     suite: f.tls ?? f.dtls,
     dtls: f.dtls !== undefined,
     anomaly: worstAnomaly(f.anomalies),
+    nfsPort: f.server.port === NFS_PORT,
   };
 }
 
@@ -166,6 +171,9 @@ export function flowIssue(f: JudgedFlow, policy: FlowPolicy): FlowIssue | null {
   if (f.class === 'nfs-cleartext') return { code: 'CLEARTEXT-NFS', severity: 'high', detail: f.nfsVersion ?? 'NFS' };
   if (f.class === 'rpc-cleartext') {
     const programs = f.programs ?? [];
+    // ONC-RPC to 2049 whose program the capture does not show (headers cut by snaplen) is taken for NFS.
+    if (programs.length === 0 && f.nfsPort === true)
+      return { code: 'CLEARTEXT-RPC', severity: 'high', detail: 'program not captured, to the NFS port 2049' };
     const sensitive = programs.some((p) => SENSITIVE_PROGRAMS.test(p));
     return {
       code: 'CLEARTEXT-RPC',
