@@ -3,12 +3,13 @@ import type { Command } from 'commander';
 import { registerCollect } from './collect.js';
 import { registerFlows } from './flows.js';
 import { registerMounts } from './mounts.js';
+import { registerTriage } from './triage.js';
 import { registerVerify } from './verify.js';
 
 export type Done = (code: number) => void;
 export type RegisterFn = (program: Command, done: Done) => void;
 
-const commands: RegisterFn[] = [registerFlows, registerVerify, registerMounts, registerCollect];
+const commands: RegisterFn[] = [registerFlows, registerVerify, registerMounts, registerCollect, registerTriage];
 
 export function registerCommands(program: Command, done: Done): void {
   for (const r of commands) r(program, done);

@@ -1,0 +1,180 @@
+/**
+ * The triage report: timelines, findings each with its remediation, the mounts and the bundle's facts, as one JSON
+ * document (`wireseal/triage` 1.0) and its Markdown rendering (escaped through the Markdown writer's helpers).
+ * Machine names (the bundle's hostname) appear only with --reveal.
+ */
+
+import type { HostInventory } from '../host/types.js';
+import { TOOL_VERSION } from '../report/document.js';
+import { mdTable, mdText } from '../report/markdown.js';
+import { flowRef } from '../report/refs.js';
+import type { CaptureResult, Finding, FlowResult, MountResult } from '../report/schema.js';
+import { matchMount } from '../verify/mount-flows.js';
+import { type Remediation, remediationFor } from './remediation.js';
+import { buildTimelines, type FlowBinding, type ServerTimeline } from './timeline.js';
+
+export interface TriageFinding extends Finding {
+  remediation?: Remediation;
+}
+
+export interface TriageDocument {
+  schema: 'wireseal/triage';
+  schemaVersion: '1.0';
+  tool: { name: 'wireseal'; version: string };
+  generatedAt: string;
+  captures: { file: string; packets: number; error?: string }[];
+  bundle?: {
+    hostname?: string;
+    collectedAt?: string;
+    kernel?: string;
+    wiresealVersion?: string;
+    files: number;
+    unreadable: { path: string; reason: string }[];
+    processes?: number;
+  };
+  mounts: MountResult[];
+  timelines: ServerTimeline[];
+  findings: TriageFinding[];
+  summary: { exitCode: number; outcome: string; findings: number };
+  warnings: string[];
+}
+
+export interface TriageInput {
+  captures: CaptureResult[];
+  flows: FlowResult[];
+  host?: { inventory: HostInventory; mounts: MountResult[] };
+  findings: Finding[];
+  exitCode: number;
+  outcome: string;
+  warnings: string[];
+  reveal: boolean;
+}
+
+export function buildTriage(t: TriageInput): TriageDocument {
+  const bindings = new Map<string, FlowBinding>();
+  for (const m of t.host?.mounts ?? []) {
+    const mf = matchMount(m, t.flows, t.host?.inventory);
+    for (const [f, strength] of mf.binding) {
+      if (!bindings.has(flowRef(f))) bindings.set(flowRef(f), { mount: m.mountPoint, strength });
+    }
+  }
+  const byRef = new Map(t.flows.map((f) => [flowRef(f), f]));
+  const mounts = t.host?.mounts ?? [];
+  const findings: TriageFinding[] = t.findings.map((f) => {
+    const m = mounts.find((x) => x.mountPoint === f.mount);
+    const fl = (f.flows ?? []).map((r) => byRef.get(r)).filter((x): x is FlowResult => x !== undefined);
+    const r = remediationFor(f, m, fl);
+    return r ? { ...f, remediation: r } : { ...f };
+  });
+  const state = t.host?.inventory.state;
+  const manifest = state?.manifest;
+  const doc: TriageDocument = {
+    schema: 'wireseal/triage',
+    schemaVersion: '1.0',
+    tool: { name: 'wireseal', version: TOOL_VERSION },
+    generatedAt: new Date().toISOString(),
+    captures: t.captures.map((c) => ({
+      file: c.file,
+      packets: c.packets,
+      ...(c.error ? { error: c.error.message } : {}),
+    })),
+    mounts,
+    timelines: buildTimelines(t.flows, bindings),
+    findings,
+    summary: { exitCode: t.exitCode, outcome: t.outcome, findings: findings.length },
+    warnings: t.warnings,
+  };
+  if (t.host) {
+    doc.bundle = {
+      ...(manifest?.hostname && t.reveal ? { hostname: manifest.hostname } : {}),
+      ...(manifest ? { collectedAt: manifest.collectedAt, wiresealVersion: manifest.wiresealVersion } : {}),
+      ...(manifest?.kernel ? { kernel: manifest.kernel } : {}),
+      files: manifest?.files.length ?? t.host.inventory.files.length,
+      unreadable: manifest?.unreadable ?? [],
+      ...(state?.processes ? { processes: state.processes.length } : {}),
+    };
+  }
+  return doc;
+}
+
+/** Formats an ISO UTC time for display in a time zone (the JSON keeps UTC). */
+export function displayTime(iso: string, tz: string | undefined): string {
+  if (!tz || iso === '') return iso;
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return iso;
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone: tz,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+    timeZoneName: 'short',
+  }).formatToParts(new Date(ms));
+  const p = (k: string) => parts.find((x) => x.type === k)?.value ?? '';
+  return `${p('year')}-${p('month')}-${p('day')} ${p('hour')}:${p('minute')}:${p('second')} ${p('timeZoneName')}`;
+}
+
+const ORDER: Record<string, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
+
+export function triageMarkdown(doc: TriageDocument, tz?: string): string[] {
+  const t = (s: string) => displayTime(s, tz);
+  const out: string[] = ['# wireseal triage', ''];
+  out.push(
+    `Outcome: **${mdText(doc.summary.outcome)}** (exit code ${doc.summary.exitCode}), ${doc.findings.length} findings.`,
+  );
+  if (doc.bundle) {
+    const b = doc.bundle;
+    const bits = [
+      b.collectedAt ? `collected ${t(b.collectedAt)}` : 'no manifest (an old or hand-made bundle)',
+      b.kernel ? `kernel ${b.kernel}` : '',
+      `${b.files} files`,
+      b.processes !== undefined ? `${b.processes} tunnel processes` : 'no process list',
+      b.hostname ? `host ${b.hostname}` : '',
+    ].filter((x) => x !== '');
+    out.push('', `Bundle: ${mdText(bits.join(', '))}.`);
+  }
+  out.push('', '## Findings and what to do', '');
+  if (doc.findings.length === 0) out.push('No findings.');
+  const sorted = [...doc.findings].sort((a, b) => (ORDER[a.severity] ?? 9) - (ORDER[b.severity] ?? 9));
+  for (const f of sorted) {
+    out.push(`### ${mdText(f.severity.toUpperCase())} ${mdText(f.code)}${f.mount ? ` (${mdText(f.mount)})` : ''}`, '');
+    out.push(mdText(f.message), '');
+    if (f.remediation) {
+      out.push(`What to do (${mdText(f.remediation.mechanism)}):`, '');
+      for (const s of f.remediation.steps) out.push(`- ${mdText(s)}`);
+      out.push('');
+    }
+  }
+  out.push('## Timelines', '');
+  if (doc.timelines.length === 0) out.push('No NFS traffic off loopback in the captures.');
+  for (const tl of doc.timelines) {
+    out.push(
+      `### Server ${mdText(tl.server)}${tl.mounts.length ? ` (mounts: ${mdText(tl.mounts.join(', '))})` : ''}`,
+      '',
+    );
+    const rows = tl.segments.map((s) => [
+      t(s.from),
+      t(s.to),
+      s.protection,
+      s.verdict,
+      s.mount ? `${s.mount} (${s.binding})` : '',
+      s.clients.join(', '),
+      String(s.flows.length),
+    ]);
+    out.push(...mdTable(['from', 'to', 'protection', 'verdict', 'mount (binding)', 'clients', 'flows'], rows), '');
+    for (const s of tl.segments) {
+      const e = s.exposure;
+      if (!e) continue;
+      const ops = e.operations.map((o) => `${o.op}x${o.calls}`).join(', ') || 'no operation decoded';
+      out.push(
+        `- Exposed ${mdText(t(s.from))} to ${mdText(t(s.to))}: ${mdText(ops)}; ${e.payloadToServer} payload bytes to the server, ${e.payloadToClient} to the client; credentials ${mdText(e.credentials.join(', ') || 'none seen')}; frames ${mdText(`${e.firstFrame.capture}#${e.firstFrame.frame}`)} to ${mdText(`${e.lastFrame.capture}#${e.lastFrame.frame}`)}`,
+      );
+    }
+    out.push('');
+  }
+  if (doc.warnings.length > 0) out.push('## Warnings', '', ...doc.warnings.map((w) => `- ${mdText(w)}`), '');
+  return out;
+}
