@@ -51,6 +51,17 @@ export interface TlsSummary {
   validRecordStream: boolean;
   /** PLAINTEXT-IN-RECORDS check: application-data records whose first bytes were checked, body bytes in the histogram sample. */
   bodySample?: { records: number; bytes: number };
+  /** TLS only (issue 10): facts of the whole-stream record walk. */
+  walk?: {
+    mode: 'whole-stream' | 'handshake-only';
+    established: boolean;
+    midStream: boolean;
+    records: { toServer: number; toClient: number };
+    gaps: { toServer: number; toClient: number };
+    resyncs: number;
+    unsyncedBytes: { toServer: number; toClient: number };
+    notCaptured: 'to-server' | 'to-client' | null;
+  };
   /** DTLS only: HelloVerifyRequest seen. */
   helloVerifyRequest?: boolean;
 }

@@ -5,6 +5,7 @@
  * TlsSummary) is shared with the DTLS analyzer.
  */
 import { cipherSuiteLabel, cipherSuiteName, gradeTls } from '../protocol/cipher-suites.js';
+import { probeRpcRecord } from '../protocol/rpc.js';
 import {
   type ClientHello,
   HS_CLIENT_HELLO,
@@ -25,6 +26,7 @@ import {
   CT_HANDSHAKE,
   checkTlsHeader,
   probeTls,
+  TLS_MAX_RECORD_LEN,
   TLS_RECORD_HEADER_LEN,
 } from '../protocol/tls-record.js';
 import { isTls13Family, tlsVersionName } from '../protocol/tls-versions.js';
@@ -200,7 +202,54 @@ class DirState {
   unsyncedBytes = 0;
   /** Frame of this direction's FIN (0 = none yet). */
   finFrame = 0;
+  /** What came last this way, for naming where readable bytes appeared. */
+  last: 'handshake' | 'gap' | 'alert' = 'handshake';
+  /** Protected records this way after the ServerHello (TLS 1.3: application data; TLS <= 1.2: handshake after CCS). */
+  protectedSeen = false;
+  /** Records walked since the ServerHello (for the phase rules). */
+  afterHello = 0;
+  /** Bytes this way the walk may leave unsynced: a record tail at a mid-stream start or after each gap. */
+  unsyncAllowance = 0;
+  gapBytes = 0;
+  gapCount = 0;
+  /** First four body bytes of a handshake record after CCS (plaintext check). */
+  readonly peek = new Uint8Array(4);
+  peekLen = 0;
+  bytes = 0;
 }
+
+/** Facts of the whole-stream walk (src/classify/verdict.ts turns them into a verdict, src/verify into findings). */
+export interface TlsWalkFacts {
+  mode: 'whole-stream' | 'handshake-only';
+  /** ServerHello, then protected records from both sides (Zeek's rule). */
+  established: boolean;
+  /** No hello either way: the capture started inside the session. */
+  midStream: boolean;
+  records: { toServer: number; toClient: number };
+  gaps: { toServer: number; toClient: number };
+  resyncs: number;
+  unsyncedBytes: { toServer: number; toClient: number };
+  /** The direction with no bytes at all, when only one was captured. */
+  notCaptured: 'to-server' | 'to-client' | null;
+}
+
+/** A rule the stream broke, in the analyzer's direction (verdict.ts orients it). */
+export interface TlsEvent {
+  code:
+    | 'TLS-PLAINTEXT-AFTER-HANDSHAKE'
+    | 'TLS-RECORD-VIOLATION'
+    | 'TLS-HANDSHAKE-FAILED'
+    | 'CAPTURE-GAP'
+    | 'SUITE-NOT-SEEN';
+  frame: number;
+  dir: Dir | null;
+  what: string;
+}
+
+const MAX_EVENTS = 8;
+const TLS13_MAX_RECORD = 16384 + 256;
+/** Handshake message types of RFC 8446 / 5246 (plaintext check after ChangeCipherSpec). */
+const HS_TYPES = new Set([0, 1, 2, 4, 5, 6, 8, 11, 12, 13, 14, 15, 16, 20, 21, 22, 23, 24, 254]);
 
 /** First bytes of a direction: a valid header of a type a stream can start with, or a valid prefix of one. */
 function startsLikeTls(data: Uint8Array, offset: number, length: number): boolean {
@@ -230,9 +279,71 @@ export class TlsAnalyzer implements StreamAnalyzer {
   gaps = 0;
   /** Are application-data bodies ciphertext? (PLAINTEXT-IN-RECORDS) */
   readonly plaintext = new PlaintextSampler();
+  /** Rules broken, first MAX_EVENTS kept (one per code and direction). */
+  readonly events: TlsEvent[] = [];
+  private resyncs = 0;
+  /** Record version every record must carry once the ServerHello fixed it (null before). */
+  private expectVersion: number | null = null;
+  /** A plaintext fatal alert before establishment, or another failure of the handshake (null if none). */
+  private failure: { frame: number; dir: Dir; what: string } | null = null;
+  /** Readable bytes were found (the flow is cleartext). */
+  readable = false;
 
-  constructor(private readonly evidence: EvidenceLog) {
+  constructor(
+    private readonly evidence: EvidenceLog,
+    /** Stop at the first application data both ways (Suricata's bypass): weaker, opt-in (--handshake-only). */
+    readonly handshakeOnly = false,
+  ) {
     this.hello = new HelloState(evidence, false);
+  }
+
+  private event(code: TlsEvent['code'], frame: number, dir: Dir | null, what: string): void {
+    if (this.events.some((e) => e.code === code && e.dir === dir)) return;
+    if (this.events.length >= MAX_EVENTS) return;
+    this.events.push({ code, frame, dir, what });
+  }
+
+  /** ServerHello, then protected records from both sides. */
+  get established(): boolean {
+    return this.hello.serverHello !== null && this.dirs[0].protectedSeen && this.dirs[1].protectedSeen;
+  }
+
+  /** Facts of the walk; `clientDir` orients them (0 when unknown). */
+  walk(): TlsWalkFacts {
+    const [a, b] = this.dirs;
+    const h = this.hello;
+    const midStream = h.clientHello === null && h.serverHello === null && h.retryRequest === null;
+    const notCaptured = a.bytes === 0 && b.bytes > 0 ? 0 : b.bytes === 0 && a.bytes > 0 ? 1 : null;
+    return {
+      mode: this.handshakeOnly ? 'handshake-only' : 'whole-stream',
+      established: this.established,
+      midStream,
+      records: { toServer: a.records, toClient: b.records },
+      gaps: { toServer: a.gapBytes, toClient: b.gapBytes },
+      resyncs: this.resyncs,
+      unsyncedBytes: { toServer: a.unsyncedBytes, toClient: b.unsyncedBytes },
+      notCaptured: notCaptured === null ? null : notCaptured === 0 ? 'to-server' : 'to-client',
+    };
+  }
+
+  /** Bytes beyond what record tails at a mid-stream start or after gaps explain. */
+  get unexplainedBytes(): number {
+    let n = 0;
+    for (const d of this.dirs) n += Math.max(0, d.unsyncedBytes - d.unsyncAllowance);
+    return n;
+  }
+
+  /** Why the handshake failed, or null (fatal alert before establishment, HRR without ServerHello, bad suite). */
+  get handshakeFailure(): { frame: number; dir: Dir | null; what: string } | null {
+    if (this.failure !== null) return this.failure;
+    const h = this.hello;
+    if (h.helloRetryRequest && h.serverHello === null)
+      return { frame: 0, dir: h.retryRequestDir, what: 'HelloRetryRequest with no second ServerHello' };
+    return null;
+  }
+
+  get appDataRecords(): number {
+    return this.appData[0] + this.appData[1];
   }
 
   /** A valid record stream was seen in at least one direction. */
@@ -248,6 +359,8 @@ export class TlsAnalyzer implements StreamAnalyzer {
   get finished(): boolean {
     const [a, b] = this.dirs;
     if (a.mode === 'invalid' && b.mode === 'invalid') return true;
+    // Whole-stream (default): never finished while bytes could still show cleartext.
+    if (!this.handshakeOnly) return false;
     return this.hello.hellosKnown && this.appData[0] > 0 && this.appData[1] > 0 && this.plaintext.settled;
   }
 
@@ -260,7 +373,11 @@ export class TlsAnalyzer implements StreamAnalyzer {
 
   onData(dir: Dir, data: Uint8Array, offset: number, length: number, frame: number): number {
     const s = this.dirs[dir];
-    if (s.mode === 'invalid' || length <= 0) return length;
+    if (length <= 0) return length;
+    s.bytes += length;
+    if (s.finFrame !== 0 && s.finFrame < frame)
+      this.event('TLS-RECORD-VIOLATION', frame, dir, `bytes after this side's FIN (frame ${s.finFrame})`);
+    if (s.mode === 'invalid') return length;
     if (s.mode !== 'sync' && !this.trySync(s, dir, data, offset, length, frame)) return length;
     const end = offset + length;
     let pos = offset;
@@ -287,7 +404,12 @@ export class TlsAnalyzer implements StreamAnalyzer {
         hoff = 0;
       }
       s.hdrLen = 0;
-      if (!this.startRecord(s, dir, hbuf, hoff, frame)) return length;
+      if (!this.startRecord(s, dir, hbuf, hoff, frame)) {
+        // Not a record header: examine what is there (readable?) and hunt for the next record header.
+        const from = hbuf === data ? hoff : pos;
+        this.examine(s, dir, data, from, end - from, frame);
+        return length;
+      }
     }
     return length;
   }
@@ -301,6 +423,12 @@ export class TlsAnalyzer implements StreamAnalyzer {
   onGap(dir: Dir, length: number, frame: number): void {
     const s = this.dirs[dir];
     this.gaps++;
+    s.gapBytes += length;
+    s.gapCount++;
+    s.last = 'gap';
+    this.event('CAPTURE-GAP', frame, dir, `${length} bytes not captured`);
+    // The bytes after a gap may start inside a record: up to one record's tail is expected to not resync.
+    s.unsyncAllowance += TLS_MAX_RECORD_LEN + TLS_RECORD_HEADER_LEN;
     if (s.mode !== 'sync') return;
     const collecting = s.type === CT_HANDSHAKE && s.hs !== null;
     if (s.hdrLen === 0 && s.bodyLeft >= length && !collecting) {
@@ -334,39 +462,79 @@ export class TlsAnalyzer implements StreamAnalyzer {
   private trySync(s: DirState, dir: Dir, data: Uint8Array, offset: number, length: number, frame: number): boolean {
     const ok = s.mode === 'start' ? startsLikeTls(data, offset, length) : probeTls(data, offset, length);
     if (ok) {
-      if (s.mode === 'hunt') this.evidence.add(frame, dir, 'record sync regained at a record header');
+      if (s.mode === 'hunt') {
+        this.resyncs++;
+        this.evidence.add(frame, dir, 'record sync regained at a record header');
+      }
       s.mode = 'sync';
       s.hdrLen = 0;
       s.bodyLeft = 0;
       return true;
     }
-    s.unsyncedBytes += length;
     if (s.mode === 'start') {
       // If the other side's hello was captured, this side's start was captured too: its bytes must be records.
       if (this.hello.clientHello !== null || this.hello.serverHello !== null) {
-        this.invalidate(s, dir, frame, 'bytes at stream start are not a TLS record header');
-        return false;
+        this.valid = false;
+        this.evidence.add(frame, dir, 'bytes at stream start are not a TLS record header');
+      } else {
+        // Mid-stream: the first bytes may be the tail of a record.
+        s.unsyncAllowance += TLS_MAX_RECORD_LEN + TLS_RECORD_HEADER_LEN;
+        this.evidence.add(frame, dir, 'no TLS record header at the first bytes seen (mid-stream?)');
       }
       s.mode = 'hunt';
-      this.evidence.add(frame, dir, 'no TLS record header at the first bytes seen (mid-stream?)');
     }
+    this.examineRun(s, dir, data, offset, length, frame);
     return false;
   }
 
-  private invalidate(s: DirState, dir: Dir, frame: number, what: string): void {
-    s.mode = 'invalid';
-    s.hs = null;
+  /**
+   * Bytes where a record header should be: the stream is broken. They are examined (an ONC-RPC record is readable:
+   * the flow is cleartext), and the walk hunts for the next record header; nothing is skipped unseen.
+   */
+  private examine(s: DirState, dir: Dir, data: Uint8Array, off: number, len: number, frame: number): void {
     this.valid = false;
-    this.evidence.add(frame, dir, what);
+    s.mode = 'hunt';
+    s.hs = null;
+    s.bodyLeft = 0;
+    s.hdrLen = 0;
+    this.evidence.add(frame, dir, `bytes after ${s.records} records are not a TLS record header`);
+    if (len > 0) {
+      if (probeTls(data, off, len)) {
+        s.mode = 'sync';
+        this.resyncs++;
+        this.onData(dir, data, off, len, frame);
+        s.bytes -= len;
+        return;
+      }
+      this.examineRun(s, dir, data, off, len, frame);
+    }
+  }
+
+  /** An unsynced run: readable ONC-RPC makes the flow cleartext; otherwise its bytes are counted as unexplained. */
+  private examineRun(s: DirState, dir: Dir, data: Uint8Array, off: number, len: number, frame: number): void {
+    s.unsyncedBytes += len;
+    if (probeRpcRecord(data, off, len)) {
+      this.readable = true;
+      const where =
+        s.finFrame !== 0 && s.finFrame < frame
+          ? 'after FIN'
+          : s.last === 'gap'
+            ? 'after a gap'
+            : s.last === 'alert'
+              ? 'after an alert (close_notify)'
+              : this.hello.serverHello !== null || s.records > 0
+                ? 'after the handshake'
+                : 'in place of TLS records';
+      this.event('TLS-PLAINTEXT-AFTER-HANDSHAKE', frame, dir, `ONC-RPC in the clear ${where}, frame ${frame}`);
+      this.evidence.add(frame, dir, `readable ONC-RPC record ${where}`);
+    }
   }
 
   private startRecord(s: DirState, dir: Dir, hbuf: Uint8Array, hoff: number, frame: number): boolean {
     const len = checkTlsHeader(hbuf, hoff);
-    if (len < 0) {
-      this.invalidate(s, dir, frame, `invalid TLS record header after ${s.records} records`);
-      return false;
-    }
+    if (len < 0) return false;
     s.type = hbuf[hoff]!;
+    this.phaseRules(s, dir, hbuf, hoff, len, frame);
     s.recLen = len;
     s.bodyLeft = len;
     s.alertLen = 0;
@@ -378,7 +546,54 @@ export class TlsAnalyzer implements StreamAnalyzer {
     return true;
   }
 
+  /** Content type, version and length rules once the ServerHello fixed the session (header only: no body read). */
+  private phaseRules(s: DirState, dir: Dir, hbuf: Uint8Array, hoff: number, len: number, frame: number): void {
+    const t = s.type;
+    const tls13 = this.hello.tls13;
+    // After CCS (TLS <= 1.2) or in TLS 1.3, handshake records are encrypted: their first bytes are checked.
+    s.peekLen = t === CT_HANDSHAKE && (s.ccs || (tls13 && this.expectVersion !== null)) ? 0 : -1;
+    const wasProtected = s.protectedSeen;
+    if (t === CT_APPLICATION_DATA) s.protectedSeen = true;
+    if (this.expectVersion === null) return;
+    s.afterHello++;
+    const version = (hbuf[hoff + 1]! << 8) | hbuf[hoff + 2]!;
+    // A ClientHello's record may carry 0x0301; every later record carries the session's record version.
+    if (version !== this.expectVersion && !(t === CT_HANDSHAKE && !s.ccs && !wasProtected))
+      this.violation(
+        dir,
+        frame,
+        `record version 0x${version.toString(16)} differs from 0x${this.expectVersion.toString(16)}`,
+      );
+    if (tls13 && len > TLS13_MAX_RECORD)
+      this.violation(dir, frame, `TLS 1.3 record of ${len} bytes (limit ${TLS13_MAX_RECORD})`);
+    if (t === 24) this.violation(dir, frame, 'heartbeat record');
+    if (tls13 && t === CT_CHANGE_CIPHER_SPEC && wasProtected)
+      this.violation(dir, frame, 'ChangeCipherSpec after protected records (TLS 1.3)');
+    if (t === CT_APPLICATION_DATA && !tls13 && !wasProtected && !s.ccs)
+      this.violation(dir, frame, 'application data before this side sent ChangeCipherSpec');
+  }
+
+  /** The real ServerHello: fixes the record version; a suite its version does not allow fails the handshake. */
+  private onSessionFixed(sh: ServerHello, dir: Dir, frame: number): void {
+    const tls13 = this.hello.tls13;
+    this.expectVersion = tls13 ? 0x0303 : sh.legacyVersion;
+    const suite13 = sh.cipherSuite >= 0x1301 && sh.cipherSuite <= 0x13ff;
+    if (tls13 !== suite13 && this.failure === null) {
+      const v = tlsVersionName(negotiatedVersion(sh), false);
+      this.failure = { frame, dir, what: `${cipherSuiteLabel(sh.cipherSuite)} is not a suite ${v} allows` };
+    }
+  }
+
+  private violation(dir: Dir, frame: number, what: string): void {
+    this.valid = false;
+    this.event('TLS-RECORD-VIOLATION', frame, dir, what);
+    this.evidence.add(frame, dir, what);
+  }
+
   private onBody(s: DirState, dir: Dir, data: Uint8Array, pos: number, take: number, frame: number): void {
+    if (s.type === CT_HANDSHAKE && s.peekLen >= 0 && s.peekLen < 4) {
+      for (let i = 0; i < take && s.peekLen < 4; i++) s.peek[s.peekLen++] = data[pos + i]!;
+    }
     if (s.type === CT_HANDSHAKE) {
       if (s.wantHello && (!s.ccs || this.hello.helloRetryRequest)) this.addHandshake(s, dir, data, pos, take, frame);
     } else if (s.type === CT_ALERT && s.recLen === 2) {
@@ -398,11 +613,26 @@ export class TlsAnalyzer implements StreamAnalyzer {
       }
     } else if (s.type === CT_CHANGE_CIPHER_SPEC) {
       s.ccs = true;
+    } else if (s.type === CT_HANDSHAKE && s.peekLen === 4) {
+      const p = s.peek;
+      const msgLen = (p[1]! << 16) | (p[2]! << 8) | p[3]!;
+      if (HS_TYPES.has(p[0]!) && msgLen + 4 === s.recLen) {
+        this.violation(dir, frame, `plaintext handshake message (type ${p[0]}) where only encrypted ones may be`);
+      } else if (s.ccs) {
+        s.protectedSeen = true; // encrypted Finished (or renegotiation under encryption)
+      }
     } else if (s.type === CT_ALERT) {
+      s.last = 'alert';
       const plain = s.recLen === 2 && s.alertLen === 2 && (!s.ccs || this.hello.tls13);
       if (plain) {
         const level = s.alert[0]!;
         const desc = s.alert[1]!;
+        if (level === 2 && !this.established && this.failure === null)
+          this.failure = {
+            frame,
+            dir,
+            what: `fatal alert ${alertDescriptionName(desc)} before the session was established`,
+          };
         this.hello.onAlert(level, desc, `${alertLevelName(level)} ${alertDescriptionName(desc)}`, false, dir, frame);
       } else {
         this.hello.onAlert(0, 0, 'encrypted', true, dir, frame);
@@ -473,6 +703,7 @@ export class TlsAnalyzer implements StreamAnalyzer {
         s.wantHello = false;
       } else if (this.hello.onServerHello(r.value, dir, frame)) {
         s.wantHello = false;
+        if (this.expectVersion === null) this.onSessionFixed(r.value, dir, frame);
       }
     }
   }

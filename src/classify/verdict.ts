@@ -8,6 +8,7 @@ import type { DtlsAnalyzer } from './dtls-analyzer.js';
 import type { FlowAnomaly, FlowClass, RpcSummary, TlsSummary, Verdict } from './facts.js';
 import type { FlowClassifier } from './flow-classifier.js';
 import { type PlaintextSampler, plaintextHitText } from './plaintext-sampler.js';
+import type { TlsAnalyzer } from './tls-analyzer.js';
 
 export interface FlowVerdict {
   class: FlowClass;
@@ -73,6 +74,79 @@ export function tlsVerdict(s: TlsSummary, what: string): { verdict: Verdict; rea
   }
 }
 
+const NOT_CAPTURED_SUITE = 'not captured';
+
+/**
+ * Whole-stream TLS rules (issue 10): readable bytes make the flow cleartext; a failed handshake, a broken record
+ * stream, unexplained bytes or a session never established are never `encrypted`; a mid-stream flow whose every
+ * byte is protected records is `encrypted` with the suite "not captured" (the policy adds SUITE-NOT-SEEN).
+ */
+function tlsStreamRules(v: FlowVerdict, t: TlsAnalyzer, ctx: FlowContext): FlowVerdict {
+  const s = v.tls;
+  if (s === undefined) return v;
+  const w = t.walk();
+  if (ctx.dirFlipped === true) {
+    const flip = <T>(x: { toServer: T; toClient: T }) => ({ toServer: x.toClient, toClient: x.toServer });
+    w.records = flip(w.records);
+    w.gaps = flip(w.gaps);
+    w.unsyncedBytes = flip(w.unsyncedBytes);
+    if (w.notCaptured !== null) w.notCaptured = w.notCaptured === 'to-server' ? 'to-client' : 'to-server';
+  }
+  s.walk = w;
+  const anomalies = [...(v.anomalies ?? [])];
+  for (const e of t.events) {
+    if (e.code !== 'SUITE-NOT-SEEN') anomalies.push(anomaly(e.code, e.frame, e.dir, e.what, ctx));
+  }
+  let out: FlowVerdict = anomalies.length > 0 ? { ...v, anomalies } : v;
+  const set = (verdict: Verdict, reason: string) => {
+    out = { ...out, verdict, reason };
+  };
+  const plain = t.events.find((e) => e.code === 'TLS-PLAINTEXT-AFTER-HANDSHAKE');
+  if (plain !== undefined) {
+    set('cleartext', plain.what);
+    return out;
+  }
+  const failure = t.handshakeFailure;
+  if (failure !== null) {
+    const flowed = t.appDataRecords > 0;
+    const what = `handshake failed: ${failure.what}; ${flowed ? 'application data flowed' : 'no application data: nothing exposed'}`;
+    anomalies.push(anomaly('TLS-HANDSHAKE-FAILED', failure.frame, failure.dir, what, ctx));
+    out = { ...out, anomalies };
+    set('unknown', what);
+    return out;
+  }
+  if (w.mode === 'handshake-only') return out;
+  if (t.unexplainedBytes > 0) {
+    const what = `${t.unexplainedBytes} bytes are neither TLS records nor a record tail after a gap`;
+    if (!t.events.some((e) => e.code === 'TLS-RECORD-VIOLATION')) {
+      anomalies.push(anomaly('TLS-RECORD-VIOLATION', 0, null, what, ctx));
+      out = { ...out, anomalies };
+    }
+    set('unknown', `TLS record stream broken: ${what}: not proof of encryption`);
+    return out;
+  }
+  if (out.verdict !== 'encrypted' && out.verdict !== 'encrypted-weak') {
+    // Mid-stream: every byte both ways protected records, handshake not captured.
+    if (w.midStream && s.validRecordStream && s.records.applicationData > 0 && s.cipherSuiteId === null) {
+      s.cipherSuite = NOT_CAPTURED_SUITE;
+      s.version = NOT_CAPTURED_SUITE;
+      const one = w.notCaptured !== null ? `; ${w.notCaptured} not captured` : '';
+      set(
+        'encrypted',
+        `TLS records throughout, every byte protected; handshake not captured: suite not captured${one}`,
+      );
+    }
+    return out;
+  }
+  if (!w.established) {
+    set(
+      'unknown',
+      `${s.version} ${s.cipherSuite} negotiated, but the session was not seen established (protected records from both sides)`,
+    );
+  }
+  return out;
+}
+
 /** DTLS whole-association rules: no application data at epoch 0, no cleartext RPC datagrams on the 5-tuple. */
 function dtlsRules(v: FlowVerdict, d: DtlsAnalyzer, ctx: FlowContext): FlowVerdict {
   const anomalies = [...(v.anomalies ?? [])];
@@ -107,7 +181,8 @@ export function flowVerdict(cls: FlowClassifier, ctx: FlowContext): FlowVerdict 
       const tls = cls.tls!.summary();
       if (!cls.tls!.isTls)
         return { class: 'opaque', verdict: 'unknown', reason: 'bytes are not a TLS record stream', tls };
-      return withPlaintextCheck({ class: 'tls', tls, ...tlsVerdict(tls, 'TLS') }, cls.tls!.plaintext, ctx);
+      const v = tlsStreamRules({ class: 'tls', tls, ...tlsVerdict(tls, 'TLS') }, cls.tls!, ctx);
+      return withPlaintextCheck(v, cls.tls!.plaintext, ctx);
     }
     case 'dtls': {
       const d = cls.dtls!;
@@ -119,8 +194,8 @@ export function flowVerdict(cls: FlowClassifier, ctx: FlowContext): FlowVerdict 
       const rpc = cls.rpc!.summary();
       if (cls.tls !== null) {
         const tls = cls.tls.summary();
-        const v: FlowVerdict = { class: 'rpc-with-tls', tls, rpc, ...tlsVerdict(tls, 'RPC-with-TLS') };
-        return withPlaintextCheck(v, cls.tls.plaintext, ctx);
+        const v0: FlowVerdict = { class: 'rpc-with-tls', tls, rpc, ...tlsVerdict(tls, 'RPC-with-TLS') };
+        return withPlaintextCheck(tlsStreamRules(v0, cls.tls, ctx), cls.tls.plaintext, ctx);
       }
       if (!cls.rpc!.isRpc) return { class: 'opaque', verdict: 'unknown', reason: 'no valid ONC-RPC message', rpc };
       if (cls.rpc!.gssPrivacy) {

@@ -137,6 +137,9 @@ function anomalyIssue(f: JudgedFlow, a: { code: string; detail: string }): FlowI
     const sensitive = programs.some((p) => SENSITIVE_PROGRAMS.test(p));
     return { code: a.code, severity: sensitive ? 'medium' : 'info', detail: programs.join(', ') || 'unknown program' };
   }
+  // A failed handshake after which application data still flowed is more than a failed connection attempt.
+  if (a.code === 'TLS-HANDSHAKE-FAILED' && a.detail.includes('application data flowed'))
+    return { code: a.code, severity: 'medium', detail: a.detail };
   return { code: a.code, severity: FINDING_CODES[a.code].severity, detail: a.detail };
 }
 
@@ -184,6 +187,12 @@ export function flowIssue(f: JudgedFlow, policy: FlowPolicy): FlowIssue | null {
   const s = f.suite;
   if (s && (f.class === 'tls' || f.class === 'rpc-with-tls' || f.class === 'dtls')) {
     if (f.verdict === 'cleartext') return { code: 'NULL-CIPHER', severity: 'high', detail: s.cipherSuite };
+    if (s.cipherSuiteId === null && f.verdict === 'encrypted')
+      return {
+        code: 'SUITE-NOT-SEEN',
+        severity: 'low',
+        detail: `${f.class} whose every byte is protected records, but whose handshake (and suite) the capture does not show`,
+      };
     if (s.cipherSuiteId === null)
       return {
         code: 'UNVERIFIED-FLOW',
@@ -215,11 +224,40 @@ export function flowIssue(f: JudgedFlow, policy: FlowPolicy): FlowIssue | null {
 export type FlowStatus = 'verified' | 'violating' | 'unproven' | 'not-sensitive';
 
 /** What one judged flow counts as for the exit code (docs/verdicts.md). */
-export function flowStatus(f: JudgedFlow, issue: FlowIssue | null): FlowStatus {
-  if (issue !== null && severityFails(issue.severity)) return 'violating';
-  if (issue === null && (f.verdict === 'encrypted' || f.verdict === 'encrypted-weak')) return 'verified';
-  if (issue !== null && issue.code === 'CLEARTEXT-RPC') return 'not-sensitive';
+export function flowStatus(f: JudgedFlow, issue: FlowIssue | null, extras: readonly FlowIssue[] = []): FlowStatus {
+  const all = issue === null ? extras : [issue, ...extras];
+  if (all.some((i) => severityFails(i.severity))) return 'violating';
+  if (all.length === 0 && (f.verdict === 'encrypted' || f.verdict === 'encrypted-weak')) return 'verified';
+  // Portmapper in the clear, a failed connection attempt that exposed nothing: neither proof nor violation.
+  if (all.length > 0 && all.every((i) => i.code === 'CLEARTEXT-RPC' || i.code === 'TLS-HANDSHAKE-FAILED'))
+    return 'not-sensitive';
   return 'unproven';
+}
+
+/**
+ * Findings beside the flow's main issue: each other rule it broke (one per code), and CAPTURE-GAP for bytes the
+ * capture missed (never verified: a flow with gaps is at best unproven).
+ */
+function extraIssues(f: FlowResult, main: FlowIssue | null): FlowIssue[] {
+  const out: FlowIssue[] = [];
+  const seen = new Set<string>(main ? [main.code] : []);
+  const j = judgedOf(f);
+  for (const a of f.anomalies ?? []) {
+    if (seen.has(a.code)) continue;
+    const issue = anomalyIssue(j, { code: a.code, detail: a.what });
+    if (issue === null) continue;
+    seen.add(a.code);
+    out.push(issue);
+  }
+  const gap = f.gaps.toServer + f.gaps.toClient;
+  if (gap > 0 && !seen.has('CAPTURE-GAP') && (f.verdict === 'encrypted' || f.verdict === 'encrypted-weak')) {
+    out.push({
+      code: 'CAPTURE-GAP',
+      severity: 'low',
+      detail: `${gap} bytes not captured (${f.gaps.toServer} to the server, ${f.gaps.toClient} to the client)`,
+    });
+  }
+  return out;
 }
 
 /** A flow the policy judges: NFS-relevant, on the wire (not loopback), with payload. */
@@ -252,12 +290,14 @@ export function judgeFlows(flows: FlowResult[], captures: CaptureResult[], polic
     if (!isJudged(f)) continue;
     const j = judgedOf(f);
     const issue = flowIssue(j, policy);
-    count(wire, flowStatus(j, issue), 1);
-    if (issue === null) continue;
-    const key = `${f.capture}|${f.transport}|${ep(f.server)}|${issue.code}|${issue.severity}|${issue.detail}`;
-    const g = groups.get(key);
-    if (g) g.flows.push(f);
-    else groups.set(key, { code: issue.code, severity: issue.severity, detail: issue.detail, flows: [f] });
+    const extras = extraIssues(f, issue);
+    count(wire, flowStatus(j, issue, extras), 1);
+    for (const i of issue === null ? extras : [issue, ...extras]) {
+      const key = `${f.capture}|${f.transport}|${ep(f.server)}|${i.code}|${i.severity}|${i.detail}`;
+      const g = groups.get(key);
+      if (g) g.flows.push(f);
+      else groups.set(key, { code: i.code, severity: i.severity, detail: i.detail, flows: [f] });
+    }
   }
   const findings = [...groups.values()].map((g) =>
     makeFinding(g.code, message(g), { flows: g.flows.map(flowRef) }, g.severity),

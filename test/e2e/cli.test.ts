@@ -17,6 +17,7 @@ function cli(args: string[], input?: Buffer) {
   const r = spawnSync('node', ['bin/wireseal.js', ...args], {
     encoding: 'utf8',
     timeout: 60_000,
+    maxBuffer: 64 * 1024 * 1024,
     ...(input ? { input } : {}),
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };

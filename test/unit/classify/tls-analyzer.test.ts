@@ -156,9 +156,11 @@ describe('TlsAnalyzer', () => {
     const a = new TlsAnalyzer(ev);
     feed(a, 0, bytes(record(22, hsMsg(1, clientHelloBody())), [0x47, 0x45, 0x54, 0x20, 0x2f, 0x20]), 1);
     expect(a.summary().validRecordStream).toBe(false);
-    expect(ev.items.map((e) => e.what)).toContain('invalid TLS record header after 1 records');
-    feed(a, 0, bytes(APP), 2); // ignored from now on
-    expect(a.summary().records.applicationData).toBe(0);
+    expect(ev.items.map((e) => e.what)).toContain('bytes after 1 records are not a TLS record header');
+    feed(a, 0, bytes(APP), 2); // the walk goes on: it resynchronises at the next record header
+    expect(a.summary().records.applicationData).toBe(1);
+    expect(a.walk().resyncs).toBe(1);
+    expect(a.unexplainedBytes).toBe(6);
   });
 
   it('a server that answers with non-TLS bytes is not a valid record stream', () => {
