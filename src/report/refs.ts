@@ -43,3 +43,8 @@ export function flowViaText(f: FlowResult): string {
   const v = viaText(f.via);
   return f.viaToClient === undefined ? v : `${v} / ${viaText(f.viaToClient)}`;
 }
+
+/** An encrypted tunnel's endpoint: "ip:port" for UDP-carried tunnels, the address alone for ESP (no ports). */
+export function tunnelEndpointText(e: Endpoint): string {
+  return e.port === 0 ? e.ip : endpointText(e);
+}

@@ -157,6 +157,13 @@ export const RULE_TEXT: Record<FindingCode, RuleText> = {
     fix: 'Fix or replace the DTLS peer that sends data at epoch 0; only epoch 1 and later protect data.',
     tags: ['cleartext', 'crypto'],
   },
+  'ENCRYPTED-TUNNEL': {
+    title: 'Encrypted tunnel, contents not visible',
+    meaning:
+      'IPsec ESP, WireGuard or MACsec packets were captured: their contents are encrypted, so whether NFS runs inside them, and how, cannot be seen.',
+    fix: 'Capture inside the tunnel (on the tunnel interface of a host) to judge the NFS traffic it carries.',
+    tags: ['crypto'],
+  },
 };
 
 /** The wording for a code, with a generic fallback for codes added after this list. */

@@ -5,7 +5,7 @@
 import { basename } from 'node:path';
 import { type Column, renderGrid } from './grid.js';
 import { byCapture } from './group.js';
-import { endpointText as ep, flowViaText, refCapture, viaText } from './refs.js';
+import { endpointText as ep, flowViaText, refCapture, tunnelEndpointText, viaText } from './refs.js';
 import type { Finding, FlowResult, ResultDocument, Severity } from './schema.js';
 import { printable } from './text.js';
 
@@ -147,7 +147,7 @@ export function writeTable(doc: ResultDocument, out: NodeJS.WritableStream, o: T
     ];
     const rows = tunnels.map((x) => [
       x.type,
-      x.a && x.b ? `${ep(x.a)} <-> ${ep(x.b)}` : '-',
+      x.a && x.b ? `${tunnelEndpointText(x.a)} <-> ${tunnelEndpointText(x.b)}` : '-',
       x.ids.length > 0 ? String(x.ids.length) : '-',
       String(x.packets),
       String(x.bytes),

@@ -114,6 +114,11 @@ export const FINDING_CODES = {
       'flow policy: DTLS application-data records at epoch 0 (sent before any keys: cleartext); names the frame',
   },
   // --- issue 13 (encapsulation, blind spots): add entries here --------------------------------------------------------
+  'ENCRYPTED-TUNNEL': {
+    severity: 'info',
+    raisedBy:
+      'flow policy: IPsec ESP (also in UDP 4500), WireGuard or MACsec packets: an encrypted tunnel whose contents are not visible, so NFS inside it can be neither proven nor refuted (alone: exit 4)',
+  },
   // --- issue 15 (bundles, triage): add entries here ----------------------------------------------------------------
   DOWNGRADE: {
     severity: 'critical',

@@ -2,7 +2,7 @@
  * Policy over flow verdicts (verify-encryption without host configs): which flows are findings.
  * NFS-relevant flows only (NFS port set, or RPC found by content): TLS to a web server is not our business.
  */
-import { endpointText as ep, flowRef } from '../report/refs.js';
+import { endpointText as ep, flowRef, tunnelEndpointText } from '../report/refs.js';
 import type {
   CaptureResult,
   Finding,
@@ -305,8 +305,26 @@ export function judgeFlows(flows: FlowResult[], captures: CaptureResult[], polic
   for (const c of captures) {
     const u = unlistedFinding(c, policy, wire);
     if (u) findings.push(u);
+    const t = tunnelFinding(c);
+    if (t) findings.push(t);
   }
   return { findings, wire };
+}
+
+/** Encrypted network-layer tunnels of one capture: one finding that lists them (their contents are not visible). */
+function tunnelFinding(c: CaptureResult): Finding | null {
+  const tunnels = c.encryptedTunnels ?? [];
+  if (tunnels.length === 0) return null;
+  const shown = tunnels.slice(0, 4).map((t) => {
+    const between = t.a && t.b ? ` between ${tunnelEndpointText(t.a)} and ${tunnelEndpointText(t.b)}` : '';
+    return `${t.type}${between} (${t.packets} packets)`;
+  });
+  const more = tunnels.length > 4 ? ` and ${tunnels.length - 4} more` : '';
+  const packets = tunnels.reduce((n, t) => n + t.packets, 0);
+  return makeFinding(
+    'ENCRYPTED-TUNNEL',
+    `encrypted tunnel, contents not visible: ${shown.join(', ')}${more}; ${packets} packets whose NFS, if any, cannot be judged`,
+  );
 }
 
 /** Flows past the listing cap are judged by the same rules from their kinds; any problem is one finding. */
