@@ -127,7 +127,8 @@ function tlsStreamRules(v: FlowVerdict, t: TlsAnalyzer, ctx: FlowContext): FlowV
   }
   if (out.verdict !== 'encrypted' && out.verdict !== 'encrypted-weak') {
     // Mid-stream: every byte both ways protected records, handshake not captured.
-    if (w.midStream && s.validRecordStream && s.records.applicationData > 0 && s.cipherSuiteId === null) {
+    const gapless = w.gaps.toServer + w.gaps.toClient === 0;
+    if (w.midStream && gapless && s.validRecordStream && s.records.applicationData > 0 && s.cipherSuiteId === null) {
       s.cipherSuite = NOT_CAPTURED_SUITE;
       s.version = NOT_CAPTURED_SUITE;
       const one = w.notCaptured !== null ? `; ${w.notCaptured} not captured` : '';
