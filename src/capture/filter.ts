@@ -3,7 +3,7 @@
  * type met) run over each packet in place with pcap_offline_filter, so a file keeps exactly the packets tcpdump
  * would keep for the same expression. The readers stay ours; only the decision comes from libpcap.
  */
-import { type BpfFilterHandle, type LibpcapAddon, loadLibpcap } from './libpcap.js';
+import { type BpfFilterHandle, type LibpcapAddon, linkTypeToDlt, loadLibpcap } from './libpcap.js';
 import type { PacketRecord } from './types.js';
 
 /** The largest snaplen libpcap knows: the compiled program must not cut packets short. */
@@ -71,7 +71,7 @@ export class PacketFilter {
     if (known !== undefined) return known;
     let f: BpfFilterHandle | null = null;
     try {
-      f = new this.addon.BpfFilter(rec.linkType, MAX_SNAPLEN, this.expression);
+      f = new this.addon.BpfFilter(linkTypeToDlt(rec.linkType), MAX_SNAPLEN, this.expression);
     } catch (e) {
       this.failure ??= {
         linkType: rec.linkType,

@@ -63,6 +63,32 @@ export interface AddonError extends Error {
   code?: string;
 }
 
+/**
+ * Capture files carry LINKTYPE_* values; libpcap's API speaks DLT_* values. They are equal except for a few
+ * historical types (LINKTYPE_RAW 101 is DLT_RAW 12, ...): both directions, as libpcap's own tables map them.
+ */
+const LINKTYPE_TO_DLT: ReadonlyMap<number, number> = new Map([
+  [100, 11], // ATM_RFC1483
+  [101, 12], // RAW
+  [102, 15], // SLIP_BSDOS
+  [103, 16], // PPP_BSDOS
+]);
+const DLT_TO_LINKTYPE: ReadonlyMap<number, number> = new Map([
+  [11, 100],
+  [12, 101],
+  [14, 101], // DLT_RAW on OpenBSD
+  [15, 102],
+  [16, 103],
+]);
+
+export function linkTypeToDlt(linkType: number): number {
+  return LINKTYPE_TO_DLT.get(linkType) ?? linkType;
+}
+
+export function dltToLinkType(dlt: number): number {
+  return DLT_TO_LINKTYPE.get(dlt) ?? dlt;
+}
+
 const ADDON = 'build/Release/wireseal_pcap.node';
 let cached: LibpcapAddon | string | undefined;
 

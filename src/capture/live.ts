@@ -8,7 +8,7 @@
  * Once open it never throws: a read error ends in `summary.error`, with the packets before it delivered.
  */
 import { newPacketRecord } from './chunked.js';
-import { type AddonError, type LiveHandle, loadLibpcap, RECORD_HEADER } from './libpcap.js';
+import { type AddonError, dltToLinkType, type LiveHandle, loadLibpcap, RECORD_HEADER } from './libpcap.js';
 import { CaptureError, type CaptureSummary, type DropWindow, type PacketHandler } from './types.js';
 
 export interface LiveOptions {
@@ -168,8 +168,9 @@ export async function openLive(opts: LiveOptions): Promise<CaptureSummary> {
   };
 
   const handle = open(opts, onBatch);
-  rec.linkType = handle.linkType;
-  summary.interfaces.push({ id: 0, name: opts.device, linkType: handle.linkType, snaplen: handle.snaplen, tsresol: 9 });
+  const linkType = dltToLinkType(handle.linkType);
+  rec.linkType = linkType;
+  summary.interfaces.push({ id: 0, name: opts.device, linkType, snaplen: handle.snaplen, tsresol: 9 });
   return await new Promise<CaptureSummary>((resolve) => {
     let timer: NodeJS.Timeout | undefined;
     finish = (): void => {
