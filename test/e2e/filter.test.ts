@@ -48,7 +48,9 @@ function captures(dir: string): string[] {
  * is applied by our reader and by tshark but not by libpcap (captures/public/wireshark-wiki/dhcp_big_endian.pcapng).
  */
 function identity(rec: PacketRecord): string {
-  const h = createHash('sha1').update(rec.data.subarray(rec.offset, rec.offset + rec.caplen)).digest('hex');
+  const h = createHash('sha1')
+    .update(rec.data.subarray(rec.offset, rec.offset + rec.caplen))
+    .digest('hex');
   return `.${String(rec.tsNsec).padStart(9, '0')} ${rec.caplen}/${rec.origLen} ${h}`;
 }
 
