@@ -21,6 +21,7 @@ export interface CaptureCliOptions {
   workers?: string;
   maxListed?: string;
   bufferSize?: string;
+  snaplen?: string;
   all?: boolean;
   wide?: boolean;
 }
@@ -35,6 +36,7 @@ export function addCaptureOptions(cmd: Command): Command {
     .option('--duration <seconds>', 'stop live capture after this many seconds')
     .option('--count <packets>', 'stop live capture after this many packets')
     .option('--buffer-size <bytes>', 'live capture: kernel ring size in bytes (default 33554432)')
+    .option('--snaplen <bytes>', 'live capture: bytes kept of each packet (default 262144)')
     .option('--max-flows <n>', 'live flows held at most (older ones are finalised)', '65536')
     .option(
       '--workers <n>',
@@ -73,6 +75,7 @@ export async function runCaptures(files: string[], o: CaptureCliOptions): Promis
   const workers = positiveInt('--workers', o.workers);
   const maxResults = positiveInt('--max-listed', o.maxListed);
   const bufferSize = positiveInt('--buffer-size', o.bufferSize);
+  const snaplen = positiveInt('--snaplen', o.snaplen);
   if (o.interface === undefined && files.length === 0)
     throw new UsageError('give capture files (or - for stdin), or --interface');
   if (o.interface !== undefined && files.length > 0)
@@ -107,6 +110,7 @@ export async function runCaptures(files: string[], o: CaptureCliOptions): Promis
         ...(duration !== undefined ? { durationSec: duration } : {}),
         ...(count !== undefined ? { count } : {}),
         ...(bufferSize !== undefined ? { bufferSize } : {}),
+        ...(snaplen !== undefined ? { snaplen } : {}),
         onPacket: analysis.onPacket,
         signal: ac.signal,
       }).catch((e: unknown) => {

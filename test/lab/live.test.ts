@@ -1,5 +1,5 @@
 /**
- * Live capture end to end: wireseal listens on the lab client's interface through `cap` (libpcap) while libnfs
+ * Live capture end to end: wireseal listens on the lab client's interface through its libpcap addon while libnfs
  * talks NFSv4 to ganesha once in the clear and once through an efs-utils-style stunnel tunnel (TLS 1.3,
  * TLS_AES_256_GCM_SHA384), then must report the cleartext flow as cleartext, the tunnel's flow as TLS with its
  * cipher, and exit 1. The lab is test/lab/live-lab.sh (namespaces wslive-cli / wslive-srv). Root on Linux only.
@@ -64,7 +64,7 @@ afterAll(async () => {
   }
 }, 180_000);
 
-describe('live capture through cap', () => {
+describe('live capture through the libpcap addon', () => {
   it('flags the cleartext NFS flow, reports the tunnel as TLS 1.3 0x1302, and exits 1', async () => {
     const args = [
       'verify-encryption',
