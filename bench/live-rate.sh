@@ -54,12 +54,13 @@ for rate in "${RATES[@]}"; do
 
   # ndpiReader -i (its own libpcap capture; prints what it received and dropped)
   n0=$(bound)
-  ip netns exec "$RX" ndpiReader -i wsr-b -v 0 -q > "$OUT/nd.out" 2>&1 & pid=$!
+  ip netns exec "$RX" ndpiReader -i wsr-b > "$OUT/nd.out" 2>&1 & pid=$!
   wait_bound "$n0"; sleep 0.5
   read -r mbps sent < <(replay "$rate"); sleep 1
   kill -INT "$pid"; wait "$pid" || true
-  got=$(grep -m1 -o 'Ethernet bytes: *[0-9]*\|Total packets: *[0-9]*' "$OUT/nd.out" | head -1 | grep -o '[0-9]*$' || true)
-  ndrop=$(grep -m1 -io 'Dropped packets: *[0-9]*\|dropped: *[0-9]*' "$OUT/nd.out" | grep -o '[0-9]*$' || true)
+  got=$(sed -n 's/.*of \([0-9]*\) packets total.*/\1/p' "$OUT/nd.out" | head -1)
+  ndrop=$(grep -i 'drop' "$OUT/nd.out" | grep -o '[0-9][0-9]*' | head -1 || true)
+  cp "$OUT/nd.out" "/tmp/wsrate-ndpi-last.out" 2>/dev/null || true
   echo "ndpiReader $rate $mbps $sent ${got:-?} ${ndrop:-?}"
 
   # wireseal verify-encryption -i
