@@ -34,7 +34,10 @@ export function addCaptureOptions(cmd: Command): Command {
     .option('-i, --interface <name>', 'capture live on this interface (any for all) instead of reading files')
     .option('--filter <bpf>', 'BPF filter (tcpdump syntax, compiled by libpcap): live in the kernel, files per packet')
     .option('--duration <seconds>', 'stop live capture after this many seconds')
-    .option('--count <packets>', 'stop live capture after this many packets')
+    .option(
+      '--count <packets>',
+      'stop after this many packets (live capture; on files the first N of each, as tcpdump -c)',
+    )
     .option('--buffer-size <bytes>', 'live capture: kernel ring size in bytes (default 33554432)')
     .option('--snaplen <bytes>', 'live capture: bytes kept of each packet (default 262144)')
     .option('--max-flows <n>', 'live flows held at most (older ones are finalised)', '65536')
@@ -80,6 +83,8 @@ export async function runCaptures(files: string[], o: CaptureCliOptions): Promis
     throw new UsageError('give capture files (or - for stdin), or --interface');
   if (o.interface !== undefined && files.length > 0)
     throw new UsageError('give capture files or --interface, not both');
+  if (o.interface === undefined && duration !== undefined)
+    throw new UsageError('--duration applies to live capture (--interface); on capture files use --count');
   if (o.filter !== undefined && o.interface === undefined) {
     try {
       checkFilter(o.filter);
@@ -94,6 +99,8 @@ export async function runCaptures(files: string[], o: CaptureCliOptions): Promis
     ...(o.filter !== undefined && o.interface === undefined ? { filter: o.filter } : {}),
     ...(maxFlows ? { maxFlows } : {}),
     ...(maxResults ? { maxResults } : {}),
+    // Files: the first N packets (after --filter) of each, as tcpdump -c N -r FILE.
+    ...(count !== undefined && o.interface === undefined ? { count } : {}),
   };
   const results: CaptureAnalysisResult[] = [];
   if (o.interface !== undefined) {
@@ -124,7 +131,8 @@ export async function runCaptures(files: string[], o: CaptureCliOptions): Promis
       process.off('SIGTERM', stop);
     }
   } else {
-    results.push(...(await analyzeCaptures(files, opts, workers)));
+    // --count is kept by one analysis per file (shards would each count their own packets).
+    results.push(...(await analyzeCaptures(files, opts, count !== undefined ? undefined : workers)));
   }
   const warnings: string[] = [];
   let inputDamaged = false;

@@ -43,6 +43,8 @@ export interface AnalyzeOptions {
   shard?: { index: number; count: number };
   /** BPF expression: only the packets it keeps are analysed (files; live captures filter in the kernel). */
   filter?: string;
+  /** Analyse only the first N packets (after the filter), as tcpdump -c N on a file. */
+  count?: number;
   /** UDP ports decoded as VXLAN (default 4789, 8472, 4790) and GENEVE (default 6081). */
   vxlanPorts?: number[];
   genevePorts?: number[];
@@ -83,6 +85,8 @@ export class CaptureAnalysis {
   private readonly encapByProto = new Float64Array(256);
   private encapPackets = 0;
   private readonly viaOfCtx = (ctx: number) => this.contexts.via(ctx);
+  /** Packets taken so far (for `count`). */
+  private taken = 0;
   private readonly results: FlowResult[] = [];
   private readonly unlisted = newUnlisted();
   private readonly unlistedIndex = new Map<string, UnlistedKind>();
@@ -120,6 +124,7 @@ export class CaptureAnalysis {
   /** The packet handler to give a capture reader (bound, allocation-free per packet). */
   readonly onPacket = (rec: PacketRecord): void => {
     if (this.filter !== null && !this.filter.accepts(rec)) return;
+    if (this.opts.count !== undefined && ++this.taken > this.opts.count) return;
     const p = this.decoded;
     const st = decodePacket(rec, p, this.frags, this.decodeConfig);
     if (p.encapDepth > 0) this.countEncap(p, st);
