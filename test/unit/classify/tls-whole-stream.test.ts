@@ -1,0 +1,133 @@
+/**
+ * Whole-stream TLS rules (issue 10) on crafted bytes: each adversarial case beside its legitimate twin, asserting
+ * verdict, anomaly codes and what the policy makes of them (finding codes, exit code).
+ */
+import { createCipheriv } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { FlowClassifier } from '../../../src/classify/flow-classifier.js';
+import { flowVerdict } from '../../../src/classify/verdict.js';
+import type { FlowResult } from '../../../src/report/schema.js';
+import { judgeRun } from '../../../src/verify/policy.js';
+import { AUTH_NONE_CRED, callMsg, record as rpcRecord } from '../protocol/rpc-build.js';
+import { bytes, clientHelloBody, hsMsg, record, serverHelloBody } from '../protocol/tls-builders.js';
+import { flow } from '../verify/flows.js';
+
+function keystream(n: number, seed: number): Uint8Array {
+  const key = Buffer.alloc(16, seed & 0xff);
+  const c = createCipheriv('aes-128-ctr', key, Buffer.alloc(16, 0x42));
+  return new Uint8Array(c.update(Buffer.alloc(n)));
+}
+const ctx = { loopback: false, tunnelPort: false, onServicePort: true, payloadBytes: 1000 };
+const CH = record(22, hsMsg(1, clientHelloBody({ versions: [0x0303] })), 0x0301);
+const SH = record(22, hsMsg(2, serverHelloBody({ selected: 0x0303, suite: 0xc030 })));
+const CCS = record(20, [1]);
+const FIN = (seed: number) => record(22, [...keystream(40, seed)]);
+const APP = (seed: number) => record(23, [...keystream(300, seed)]);
+const RPC = [...rpcRecord(callMsg(7, 100003, 3, 1, AUTH_NONE_CRED))];
+
+interface Run {
+  up: Parameters<typeof bytes>;
+  down: Parameters<typeof bytes>;
+  gapUp?: boolean;
+  finUp?: boolean;
+}
+
+function run(r: Run) {
+  const c = new FlowClassifier('tcp', true);
+  let frame = 1;
+  const down = bytes(...r.down);
+  const upHead = r.up.slice(0, 3);
+  const upTail = r.up.slice(3);
+  const head = bytes(...upHead);
+  c.tcpData(0, head, 0, head.length, frame++);
+  c.tcpData(1, down, 0, down.length, frame++);
+  if (r.gapUp) c.tcpGap(0, 500, frame++);
+  if (r.finUp) c.tcpFin(0, frame++);
+  for (const t of upTail) {
+    const b = bytes(t);
+    c.tcpData(0, b, 0, b.length, frame++);
+  }
+  const v = flowVerdict(c, ctx);
+  const f: FlowResult = {
+    ...flow({ id: 0, client: '10.0.0.1:900', server: '10.0.0.2:2049', cls: v.class }),
+    payload: { total: 1000, toServer: 500, toClient: 500 },
+    verdict: v.verdict,
+    verdictReason: v.reason,
+  };
+  if (v.tls) f.tls = v.tls;
+  if (v.anomalies) f.anomalies = v.anomalies;
+  if (r.gapUp) f.gaps = { toServer: 500, toClient: 0 };
+  const j = judgeRun({ captures: [], flows: [f], inputDamaged: false }, { minGrade: 'strong', minTls: '1.2' });
+  return {
+    verdict: v.verdict,
+    anomalies: (v.anomalies ?? []).map((a) => a.code),
+    findings: j.findings.map((x) => x.code).sort(),
+    exit: j.exitCode,
+  };
+}
+
+const session = { up: [CH, CCS, FIN(1), APP(2)], down: [SH, CCS, FIN(3), APP(4)] };
+
+describe('whole-stream TLS: adversarial cases and legitimate twins', () => {
+  it('twin: a full TLS 1.2 session is encrypted and verified (exit 0)', () => {
+    expect(run(session)).toEqual({ verdict: 'encrypted', anomalies: [], findings: [], exit: 0 });
+  });
+  it('RPC after the handshake: cleartext, TLS-PLAINTEXT-AFTER-HANDSHAKE (exit 1)', () => {
+    const r = run({ ...session, up: [...session.up, RPC] });
+    expect(r).toEqual({
+      verdict: 'cleartext',
+      anomalies: ['TLS-PLAINTEXT-AFTER-HANDSHAKE'],
+      findings: ['TLS-PLAINTEXT-AFTER-HANDSHAKE'],
+      exit: 1,
+    });
+  });
+  it('twin: more records after the handshake stay encrypted', () => {
+    expect(run({ ...session, up: [...session.up, APP(9)] }).verdict).toBe('encrypted');
+  });
+  it('RPC after a gap: cleartext, CAPTURE-GAP and TLS-PLAINTEXT-AFTER-HANDSHAKE (exit 1)', () => {
+    const r = run({ ...session, up: [...session.up, RPC], gapUp: true });
+    expect(r.verdict).toBe('cleartext');
+    expect(r.findings).toEqual(['CAPTURE-GAP', 'TLS-PLAINTEXT-AFTER-HANDSHAKE']);
+    expect(r.exit).toBe(1);
+  });
+  it('twin: records after a gap resynchronise; the gap keeps the flow unproven (exit 4)', () => {
+    const r = run({ ...session, up: [...session.up, APP(9)], gapUp: true });
+    expect(r).toEqual({ verdict: 'encrypted', anomalies: ['CAPTURE-GAP'], findings: ['CAPTURE-GAP'], exit: 4 });
+  });
+  it('RPC after FIN: cleartext, named after FIN', () => {
+    const r = run({ ...session, up: [...session.up, RPC], finUp: true });
+    expect(r.verdict).toBe('cleartext');
+    expect(r.findings).toContain('TLS-PLAINTEXT-AFTER-HANDSHAKE');
+  });
+  it('fatal alert before establishment: never encrypted; nothing exposed is not a violation (exit 4)', () => {
+    const alert = record(21, [2, 40]);
+    const r = run({ up: [CH], down: [SH, alert] });
+    expect(r).toEqual({
+      verdict: 'unknown',
+      anomalies: ['TLS-HANDSHAKE-FAILED'],
+      findings: ['TLS-HANDSHAKE-FAILED'],
+      exit: 4,
+    });
+  });
+  it('a TLS 1.3 suite under TLS 1.2 fails the handshake', () => {
+    const bad = record(22, hsMsg(2, serverHelloBody({ selected: 0x0303, suite: 0x1301 })));
+    const r = run({ up: session.up, down: [bad, CCS, FIN(3), APP(4)] });
+    expect(r.verdict).toBe('unknown');
+    expect(r.anomalies).toContain('TLS-HANDSHAKE-FAILED');
+  });
+  it('plaintext handshake after ChangeCipherSpec is a record violation (exit 1); the encrypted Finished twin is fine', () => {
+    const plainFin = record(22, hsMsg(20, new Array(12).fill(7)));
+    const r = run({ up: [CH, CCS, plainFin, APP(2)], down: session.down });
+    expect(r.verdict).toBe('unknown');
+    expect(r.findings).toEqual(['TLS-RECORD-VIOLATION']);
+    expect(r.exit).toBe(1);
+  });
+  it('mid-stream: every byte protected records is encrypted, suite not captured, SUITE-NOT-SEEN (exit 4)', () => {
+    const r = run({ up: [APP(1), APP(2)], down: [APP(3)] });
+    expect(r).toEqual({ verdict: 'encrypted', anomalies: [], findings: ['SUITE-NOT-SEEN'], exit: 4 });
+  });
+  it('mid-stream with readable RPC between records: cleartext', () => {
+    const r = run({ up: [APP(1), APP(2), APP(5), RPC], down: [APP(3)] });
+    expect(r.verdict).toBe('cleartext');
+  });
+});
