@@ -16,6 +16,7 @@ import { EncryptedTunnels } from '../flow/encrypted-tunnels.js';
 import type { Flow } from '../flow/flow.js';
 import { FlowTable } from '../flow/flow-table.js';
 import { isTunnelPort, type PortSet } from '../flow/ports.js';
+import type { TcpDirection } from '../flow/tcp-stream.js';
 import type { CaptureResult, FlowResult, UnlistedKind } from '../report/schema.js';
 import { countEmptyUnlisted, countUnlisted, newUnlisted } from './unlisted.js';
 
@@ -352,7 +353,33 @@ export class CaptureAnalysis {
     const ctxToClient = c ? f.ctxB : f.ctx;
     if (ctxToServer !== 0) r.via = this.contexts.via(ctxToServer);
     if (ctxToClient !== ctxToServer) r.viaToClient = this.contexts.via(ctxToClient);
+    if (f.tcpA !== null && f.tcpB !== null) applyOverlaps(r, c ? f.tcpA : f.tcpB, c ? f.tcpB : f.tcpA);
     return r;
+  }
+}
+
+/**
+ * TCP-OVERLAP-CONFLICT: retransmitted bytes that disagree with the bytes already delivered. The analyzers read only
+ * the first copy, so the flow can not be `encrypted` (an encrypted verdict becomes `unknown`; cleartext stays).
+ */
+function applyOverlaps(r: FlowResult, toServer: TcpDirection, toClient: TcpDirection): void {
+  const checked = toServer.overlapChecked + toClient.overlapChecked;
+  const unchecked = toServer.overlapUnchecked + toClient.overlapUnchecked;
+  const conflicting = toServer.overlapConflictBytes + toClient.overlapConflictBytes;
+  if (checked + unchecked === 0) return;
+  r.tcp = { overlaps: { checked, conflicting, unchecked } };
+  if (conflicting === 0) return;
+  const first =
+    toClient.overlapConflicts > 0 &&
+    (toServer.overlapConflicts === 0 || toClient.firstConflictFrame < toServer.firstConflictFrame)
+      ? { d: toClient, dir: 'to-client' as const }
+      : { d: toServer, dir: 'to-server' as const };
+  const segs = toServer.overlapConflicts + toClient.overlapConflicts;
+  const what = 'TCP retransmission disagrees with bytes already delivered (evasion or corruption)';
+  (r.anomalies ??= []).push({ code: 'TCP-OVERLAP-CONFLICT', frame: first.d.firstConflictFrame, dir: first.dir, what });
+  if (r.verdict === 'encrypted' || r.verdict === 'encrypted-weak') {
+    r.verdict = 'unknown';
+    r.verdictReason = `${r.verdictReason}, but ${segs} retransmitted segment${segs === 1 ? '' : 's'} disagree with the bytes already read (${conflicting} bytes differ)`;
   }
 }
 

@@ -2,7 +2,17 @@
  * Per-direction TCP reassembly: turns segments (in capture order) into in-order byte runs for an analyzer.
  * Handles retransmissions and overlaps (trimmed), out-of-order segments (held, with a byte cap), and holes the
  * capture never filled (reported as gaps, never papered over). Only out-of-order segments are copied.
+ *
+ * Overlap check (TCP-OVERLAP-CONFLICT): the last RETAIN_BYTES delivered bytes of each direction are kept in a ring
+ * (allocated on the first delivered byte, charged to the shared budget, returned by release()). A retransmitted or
+ * overlapping segment is compared byte for byte with what was already delivered: bytes that differ are an evasion
+ * attempt or corruption, and the analyzer only ever saw the first copy. Overlapping bytes older than the ring (or
+ * with no ring: budget exhausted, or bytes before a gap) are counted as unchecked, never assumed equal.
  */
+
+/** Delivered bytes retained per direction for the overlap check (a power of two). */
+export const RETAIN_BYTES = 4096;
+const RETAIN_MASK = RETAIN_BYTES - 1;
 
 /** Where in-order bytes go. */
 export interface StreamSink {
@@ -37,7 +47,19 @@ export class TcpDirection {
   retransmittedBytes = 0;
   heldBytes = 0;
   finSeen = false;
+  /** Overlapping bytes compared with the retained copy, those that differed, and those that could not be compared. */
+  overlapChecked = 0;
+  overlapConflictBytes = 0;
+  overlapUnchecked = 0;
+  /** Segments whose overlap disagreed, and the first one's frame (0: none). */
+  overlapConflicts = 0;
+  firstConflictFrame = 0;
   private held: HeldSegment[] = [];
+  /** Last delivered bytes, indexed by sequence number & RETAIN_MASK; null until the first delivery (or no budget). */
+  private ring: Uint8Array | null = null;
+  private ringTried = false;
+  /** How many bytes before nextSeq the ring holds. */
+  private retained = 0;
 
   constructor(
     private readonly maxHeldBytes: number,
@@ -73,6 +95,7 @@ export class TcpDirection {
     const rel = seqDiff(seq, this.nextSeq);
     if (rel + wireLen <= 0) {
       this.retransmittedBytes += wireLen;
+      this.compare(seq, data, offset, captured, wireLen, frame);
       return;
     }
     if (rel > 0) {
@@ -81,7 +104,10 @@ export class TcpDirection {
     }
     // rel <= 0: in order, possibly overlapping what we already delivered.
     const skip = -rel;
-    if (skip > 0) this.retransmittedBytes += skip;
+    if (skip > 0) {
+      this.retransmittedBytes += skip;
+      this.compare(seq, data, offset, Math.min(captured, skip), skip, frame);
+    }
     this.deliver(data, offset, captured, wireLen, skip, frame, sink);
     if (this.held.length > 0) this.drain(sink);
   }
@@ -96,11 +122,66 @@ export class TcpDirection {
     }
   }
 
-  /** Drop held segments without delivering them (the flow needs no more bytes); returns their budget. */
+  /** Drop held segments without delivering them (the flow needs no more bytes); returns their budget and the ring's. */
   release(): void {
     for (const h of this.held) this.budget.used -= h.bytes.length;
     this.held.length = 0;
     this.heldBytes = 0;
+    if (this.ring !== null) {
+      this.budget.used -= RETAIN_BYTES;
+      this.ring = null;
+    }
+    this.retained = 0;
+  }
+
+  /**
+   * `wireLen` bytes at `seq` (all before nextSeq), `captured` of them present at data[offset..]: compare them with the
+   * retained copy of what was delivered.
+   */
+  private compare(
+    seq: number,
+    data: Uint8Array,
+    offset: number,
+    captured: number,
+    wireLen: number,
+    frame: number,
+  ): void {
+    const back = seqDiff(this.nextSeq, seq); // distance from seq to the end of the delivered stream
+    const n = Math.min(captured, wireLen);
+    const ring = this.ring;
+    const start = ring === null ? n : Math.min(n, Math.max(0, back - this.retained));
+    this.overlapUnchecked += start + (wireLen - n);
+    if (ring === null || start >= n) return;
+    let differ = 0;
+    for (let i = start; i < n; i++) if (ring[(seq + i) & RETAIN_MASK] !== data[offset + i]) differ++;
+    this.overlapChecked += n - start;
+    if (differ > 0) {
+      this.overlapConflictBytes += differ;
+      if (this.overlapConflicts++ === 0) this.firstConflictFrame = frame;
+    }
+  }
+
+  /** Keep the last bytes of a delivered run (they start at nextSeq, before it moves). */
+  private retain(data: Uint8Array, offset: number, length: number): void {
+    if (this.ring === null) {
+      if (this.ringTried) return;
+      this.ringTried = true;
+      if (this.budget.used + RETAIN_BYTES > this.budget.max) return;
+      this.budget.used += RETAIN_BYTES;
+      this.ring = new Uint8Array(RETAIN_BYTES);
+    }
+    const ring = this.ring;
+    const take = Math.min(length, RETAIN_BYTES);
+    const from = offset + length - take;
+    let pos = (this.nextSeq + length - take) & RETAIN_MASK;
+    let i = 0;
+    while (i < take) {
+      const run = Math.min(take - i, RETAIN_BYTES - pos);
+      ring.set(data.subarray(from + i, from + i + run), pos);
+      i += run;
+      pos = 0;
+    }
+    this.retained = Math.min(RETAIN_BYTES, this.retained + length);
   }
 
   /** End of flow (FIN/RST/eviction/end of capture): flush what is held, gaps included. */
@@ -122,12 +203,16 @@ export class TcpDirection {
     sink: StreamSink,
   ): void {
     const avail = captured - skip;
-    if (avail > 0) sink.data(data, offset + skip, avail, frame);
+    if (avail > 0) {
+      sink.data(data, offset + skip, avail, frame);
+      this.retain(data, offset + skip, avail);
+    }
     const cut = wireLen - Math.max(captured, skip);
     if (cut > 0) {
       this.gapBytes += cut;
       this.gapEvents++;
       sink.gap(cut, frame);
+      this.retained = 0; // the bytes after the cut are unknown
     }
     this.nextSeq = (this.nextSeq + (wireLen - skip)) >>> 0;
   }
@@ -139,6 +224,7 @@ export class TcpDirection {
     this.gapEvents++;
     sink.gap(missing, frame);
     this.nextSeq = seq >>> 0;
+    this.retained = 0;
   }
 
   private drain(sink: StreamSink): void {
@@ -152,8 +238,10 @@ export class TcpDirection {
       const len = first.bytes.length;
       if (rel + len <= 0) {
         this.retransmittedBytes += len;
+        this.compare(first.seq, first.bytes, 0, len, len, first.frame);
         continue;
       }
+      if (rel < 0) this.compare(first.seq, first.bytes, 0, -rel, -rel, first.frame);
       this.deliver(first.bytes, 0, len, len, -rel, first.frame, sink);
     }
   }

@@ -150,6 +150,13 @@ export const RULE_TEXT: Record<FindingCode, RuleText> = {
     fix: 'Find the peer or middlebox that frames plaintext as TLS records (a NULL-like cipher, a broken proxy, an evasion attempt) and remove it.',
     tags: ['cleartext', 'crypto'],
   },
+  'TCP-OVERLAP-CONFLICT': {
+    title: 'TCP retransmission with different bytes',
+    meaning:
+      'A TCP segment carried bytes that differ from bytes already sent at the same sequence numbers: an evasion attempt (the receiver may keep either copy) or corruption. Only the first copy was analysed.',
+    fix: 'Capture again closer to the host; if it repeats, look for a middlebox or host that rewrites TCP payloads.',
+    tags: ['evasion'],
+  },
   'DTLS-EPOCH0-DATA': {
     title: 'DTLS application data before any keys',
     meaning:

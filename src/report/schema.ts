@@ -90,6 +90,11 @@ export interface FlowResult {
   rpc?: RpcSummary;
   /** Rules this flow broke (absent when none). */
   anomalies?: FlowAnomaly[];
+  /**
+   * TCP only, when segments overlapped bytes already delivered: overlapping bytes compared with the retained copy,
+   * those that differed (TCP-OVERLAP-CONFLICT), and those older than the retained window (not compared).
+   */
+  tcp?: { overlaps: { checked: number; conflicting: number; unchecked: number } };
   evidence: FlowEvidence[];
   evidenceDropped?: number;
   /** Live: packets the capture dropped while this flow was active (some may be this flow's): its view may be incomplete. */

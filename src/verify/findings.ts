@@ -108,6 +108,11 @@ export const FINDING_CODES = {
     raisedBy:
       'flow policy: TLS/DTLS application-data bodies that are not ciphertext (an ONC-RPC message, zero-filled or text bytes, or a byte histogram far from uniform: src/classify/plaintext-sampler.ts); names the frame',
   },
+  'TCP-OVERLAP-CONFLICT': {
+    severity: 'high',
+    raisedBy:
+      'flow policy: a TCP segment whose bytes disagree with bytes of the same sequence numbers already delivered (compared within the last 4096 bytes per direction, src/flow/tcp-stream.ts); the flow is never encrypted',
+  },
   'DTLS-EPOCH0-DATA': {
     severity: 'high',
     raisedBy:

@@ -167,7 +167,9 @@ export function judgedOf(f: FlowResult): JudgedFlow {
 
 /** The one rule table from a flow's facts to its finding (flows on the wire only; loopback legs are not judged). */
 export function flowIssue(f: JudgedFlow, policy: FlowPolicy): FlowIssue | null {
-  if (f.anomaly !== undefined) {
+  // A broken rule is the flow's finding, except on NFS in the clear, whose CLEARTEXT-NFS (folded into BYPASS by the
+  // cross-reference) says more.
+  if (f.anomaly !== undefined && f.class !== 'nfs-cleartext') {
     const issue = anomalyIssue(f, f.anomaly);
     if (issue !== null) return issue;
   }
