@@ -376,7 +376,8 @@ function applyOverlaps(r: FlowResult, toServer: TcpDirection, toClient: TcpDirec
       : { d: toServer, dir: 'to-server' as const };
   const segs = toServer.overlapConflicts + toClient.overlapConflicts;
   const what = 'TCP retransmission disagrees with bytes already delivered (evasion or corruption)';
-  (r.anomalies ??= []).push({ code: 'TCP-OVERLAP-CONFLICT', frame: first.d.firstConflictFrame, dir: first.dir, what });
+  const anomaly = { code: 'TCP-OVERLAP-CONFLICT', frame: first.d.firstConflictFrame, dir: first.dir, what };
+  r.anomalies = [...(r.anomalies ?? []), anomaly];
   if (r.verdict === 'encrypted' || r.verdict === 'encrypted-weak') {
     r.verdict = 'unknown';
     r.verdictReason = `${r.verdictReason}, but ${segs} retransmitted segment${segs === 1 ? '' : 's'} disagree with the bytes already read (${conflicting} bytes differ)`;
