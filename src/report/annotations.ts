@@ -30,7 +30,9 @@ export function annotationLines(doc: ResultDocument): string[] {
       out.push(`::error title=${prop(`wireseal: input error in ${basename(c.file)}`)}::${data(c.error.message)}`);
   }
   for (const x of bySeverity(doc.findings)) {
-    out.push(`::${COMMAND[x.severity]} title=${prop(`wireseal ${x.code} (${x.severity})`)}::${data(findingText(x))}`);
+    out.push(
+      `::${x.accepted ? 'notice' : COMMAND[x.severity]} title=${prop(`wireseal ${x.code} (${x.severity})`)}::${data(findingText(x))}`,
+    );
   }
   if (doc.summary.exitCode === 4) {
     out.push(

@@ -23,6 +23,9 @@ export interface DocumentParts {
   exitCode: number;
   wire?: WireTally;
   outcome?: RunOutcome;
+  /** Findings accepted by an exception or the baseline (shown only when some were). */
+  accepted?: number;
+  baseline?: ResultDocument['summary']['baseline'];
 }
 
 function countBy<T>(items: T[], key: (t: T) => string): Record<string, number> {
@@ -55,6 +58,8 @@ export function buildDocument(p: DocumentParts): ResultDocument {
   };
   if (p.wire) doc.summary.wire = p.wire;
   if (p.outcome) doc.summary.outcome = p.outcome;
+  if (p.accepted) doc.summary.accepted = p.accepted;
+  if (p.baseline) doc.summary.baseline = p.baseline;
   if (p.policy) doc.policy = p.policy;
   if (p.mounts) doc.mounts = p.mounts;
   return doc;

@@ -7,12 +7,11 @@
  * the policy says.
  */
 import { basename } from 'node:path';
+import { failsRun } from './failing.js';
 import { addTo, byCapture } from './group.js';
 import { flowRef } from './refs.js';
 import type { Finding, FlowResult, ResultDocument } from './schema.js';
 import { bySeverity, findingText } from './table.js';
-
-const FAILING = new Set(['critical', 'high', 'medium']);
 
 export interface JunitOptions {
   /** How an inconclusive run (exit 4) shows: a failed case (default) or a skipped one. */
@@ -109,7 +108,7 @@ export function buildSuites(doc: ResultDocument, o: JunitOptions): Suite[] {
       cases.push(read);
     }
     for (const f of flowsOf.get(file) ?? []) {
-      const failing = (byFlow.get(flowRef(f)) ?? []).filter((x) => FAILING.has(x.severity));
+      const failing = (byFlow.get(flowRef(f)) ?? []).filter((x) => failsRun(doc, x));
       cases.push({
         classname,
         name: flowName(f),
@@ -125,7 +124,7 @@ export function buildSuites(doc: ResultDocument, o: JunitOptions): Suite[] {
       cases: hostOnly.map((x) => ({
         classname: 'host',
         name: `${x.code} ${x.mount ?? ''}`.trim(),
-        outcome: FAILING.has(x.severity) ? [{ kind: 'failure' as const, type: x.code, message: findingText(x) }] : [],
+        outcome: failsRun(doc, x) ? [{ kind: 'failure' as const, type: x.code, message: findingText(x) }] : [],
         out: `${x.severity}: ${findingText(x)}`,
       })),
     });

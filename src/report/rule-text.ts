@@ -16,7 +16,8 @@ export interface RuleText {
   tags?: string[];
 }
 
-export const RULE_TEXT: Record<FindingCode, RuleText> = {
+/** Codes added later without wording here get a generic text (ruleText) rather than breaking the build. */
+export const RULE_TEXT: Partial<Record<FindingCode, RuleText>> = {
   'CLEARTEXT-NFS': {
     title: 'NFS in the clear on the wire',
     meaning: 'NFS calls were readable on the network: file names, handles and data crossed the wire unencrypted.',
@@ -137,6 +138,18 @@ export const RULE_TEXT: Record<FindingCode, RuleText> = {
     meaning: 'A client offered a connection in the SSLv2 hello format, which belongs to long-broken protocol versions.',
     fix: 'Upgrade or reconfigure the client so it sends only TLS 1.2+ ClientHellos.',
     tags: ['crypto'],
+  },
+  'EXCEPTION-EXPIRED': {
+    title: 'Policy exception expired',
+    meaning: 'A cleartext exception of the policy file is past its expiry date: what it covered fails again.',
+    fix: 'Fix the cleartext traffic, or renew the exception with a new reason and expiry date.',
+    tags: ['policy'],
+  },
+  'MECHANISM-NOT-ALLOWED': {
+    title: 'Protection mechanism not allowed by policy',
+    meaning: 'A flow or mount is protected by a mechanism the policy does not allow for its server or mount.',
+    fix: 'Remount with an allowed mechanism (tls, rpc-with-tls, krb5p, dtls) or change the policy rule.',
+    tags: ['policy'],
   },
   'CAPTURE-GAP': {
     title: 'Bytes missing from the capture',

@@ -121,7 +121,21 @@ export function buildSarif(doc: ResultDocument, o: SarifOptions) {
     level: LEVEL[x.severity],
     message: { text: x.mount && !x.message.startsWith(x.mount) ? `${x.mount}: ${x.message}` : x.message },
     locations: locations(x, o),
-    partialFingerprints: { 'wiresealIdentity/v1': fingerprintOf(x, byRef) },
+    partialFingerprints: { 'wiresealIdentity/v1': x.fingerprint ?? fingerprintOf(x, byRef) },
+    ...(x.baseline ? { baselineState: x.baseline === 'new' ? 'new' : 'unchanged' } : {}),
+    ...(x.accepted
+      ? {
+          suppressions: [
+            {
+              kind: 'external',
+              justification:
+                x.accepted.by === 'exception'
+                  ? `policy exception until ${x.accepted.expires}: ${x.accepted.reason}`
+                  : x.accepted.reason,
+            },
+          ],
+        }
+      : {}),
     properties: { severity: x.severity, flows: x.flows ?? [] },
   }));
   const notifications: object[] = [];

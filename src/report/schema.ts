@@ -173,8 +173,21 @@ export interface UnlistedKind {
   suite?: { dtls: boolean; version: string; cipherSuiteId: number | null; cipherSuite: string; grade: Grade };
 }
 
-/** How the run ended (summary.outcome), in step with the exit code: 3, 1, 4, 0. */
-export type RunOutcome = 'damaged-input' | 'findings' | 'inconclusive' | 'verified';
+/**
+ * How the run ended (summary.outcome), in step with the exit code: 3, 1, 4, 0. With a policy file or a baseline:
+ * `accepted` (exit 0) when every violation passed only because an exception or the baseline accepted it, never
+ * `verified`; `no-nfs-seen` when nothing NFS-relevant was on the wire and the policy's `noNfsSeen` is fail (1) or
+ * pass (0).
+ */
+export type RunOutcome = 'damaged-input' | 'findings' | 'inconclusive' | 'verified' | 'accepted' | 'no-nfs-seen';
+
+/** Why a finding does not fail the run: a policy exception, or the baseline (with --fail-on new). */
+export interface Acceptance {
+  by: 'exception' | 'baseline';
+  reason: string;
+  /** Exceptions: the expiry date (YYYY-MM-DD). */
+  expires?: string;
+}
 
 /**
  * NFS-relevant flows on the wire (not loopback, with payload), listed or not, by what the policy made of them:
@@ -243,6 +256,37 @@ export interface Finding {
   /** Flow references: "<capture>#<transport>.<id>" (e.g. "a.pcap#tcp.3"). */
   flows?: string[];
   sources?: SourceRef[];
+  /** Stable identity (docs/events.md "Fingerprints"): code, mount, server and client addresses, config files. */
+  fingerprint?: string;
+  /** With --baseline: `new` (not in the baseline) or `unchanged`. */
+  baseline?: 'new' | 'unchanged';
+  /** Set when the finding does not fail the run although its severity would. */
+  accepted?: Acceptance;
+}
+
+/** The policy a verify-encryption run applied: flags over the policy file over the defaults. */
+export interface PolicyEcho {
+  minGrade: 'strong' | 'weak';
+  minTls: '1.2' | '1.3';
+  ports: string;
+  /** --policy FILE, when given. */
+  file?: string;
+  allowedSuites?: string[];
+  requireCertificateVerification?: boolean;
+  mechanisms?: { server?: string; mount?: string; allow: readonly string[] }[];
+  exceptions?: { server?: string; mount?: string; reason: string; expires: string }[];
+  noNfsSeen?: 'fail' | 'inconclusive' | 'pass';
+  failOn?: Severity | 'new';
+  /** --baseline FILE, when given. */
+  baseline?: string;
+}
+
+/** A baseline finding that this run no longer raises. */
+export interface GoneFinding {
+  code: string;
+  severity: Severity;
+  fingerprint: string;
+  message: string;
 }
 
 export interface ResultDocument {
@@ -251,7 +295,7 @@ export interface ResultDocument {
   tool: { name: 'wireseal'; version: string };
   generatedAt: string;
   command: string;
-  policy?: { minGrade: 'strong' | 'weak'; minTls: '1.2' | '1.3'; ports: string };
+  policy?: PolicyEcho;
   captures: CaptureResult[];
   flows: FlowResult[];
   mounts?: MountResult[];
@@ -265,6 +309,10 @@ export interface ResultDocument {
     /** verify-encryption: what the wire showed, and the outcome the exit code stands for. */
     wire?: WireTally;
     outcome?: RunOutcome;
+    /** Findings accepted (by exception or baseline) instead of failing the run; absent when none. */
+    accepted?: number;
+    /** With --baseline: counts of new, unchanged and gone findings, and the gone ones. */
+    baseline?: { file: string; new: number; unchanged: number; gone: number; goneFindings: GoneFinding[] };
   };
   warnings: string[];
 }

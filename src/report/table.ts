@@ -91,6 +91,9 @@ export function findingText(x: Finding): string {
   let text = x.mount && !x.message.startsWith(x.mount) ? `${x.mount}: ${x.message}` : x.message;
   const captures = [...new Set((x.flows ?? []).map((r) => basename(refCapture(r))))];
   if (captures.length > 0) text += ` [${captures.join(', ')}]`;
+  if (x.baseline === 'new') text += ' (new since the baseline)';
+  if (x.accepted?.by === 'exception') text += ` (accepted until ${x.accepted.expires}: ${x.accepted.reason})`;
+  else if (x.accepted?.by === 'baseline') text += ' (accepted: in the baseline)';
   return text;
 }
 

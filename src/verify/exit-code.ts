@@ -7,8 +7,8 @@
  * Nothing else decides exit codes; listing caps (--max-listed) and output formats never change them.
  */
 import { EXIT, type ExitCode } from '../cli/exit-codes.js';
-import type { Finding, RunOutcome, WireTally } from '../report/schema.js';
-import { severityFails } from './findings.js';
+import type { Finding, RunOutcome, Severity, WireTally } from '../report/schema.js';
+import { SEVERITY_RANK } from './findings.js';
 
 export interface ExitInputs {
   inputDamaged: boolean;
@@ -18,6 +18,10 @@ export interface ExitInputs {
    * code is 1 on a failing finding and 0 otherwise.
    */
   wire?: WireTally;
+  /** Policy file / flags (issue 16): the lowest severity that fails (default medium). */
+  failOn?: Severity;
+  /** What a run with no NFS-relevant flow on the wire gives: fail (1), inconclusive (4, default) or pass (0). */
+  noNfsSeen?: 'fail' | 'inconclusive' | 'pass';
 }
 
 export interface ExitDecision {
@@ -27,10 +31,20 @@ export interface ExitDecision {
 
 export function decideExit(i: ExitInputs): ExitDecision {
   if (i.inputDamaged) return { exitCode: EXIT.INPUT, outcome: 'damaged-input' };
-  if (i.findings.some((f) => severityFails(f.severity))) return { exitCode: EXIT.FINDINGS, outcome: 'findings' };
-  if (i.wire !== undefined && (i.wire.verified === 0 || i.wire.unproven > 0))
-    return { exitCode: EXIT.INCONCLUSIVE, outcome: 'inconclusive' };
-  return { exitCode: EXIT.OK, outcome: 'verified' };
+  const bar = SEVERITY_RANK[i.failOn ?? 'medium'];
+  const fails = (f: Finding) => SEVERITY_RANK[f.severity] >= bar;
+  // A finding accepted by a policy exception or the baseline does not fail; it makes a pass "accepted".
+  if (i.findings.some((f) => fails(f) && f.accepted === undefined))
+    return { exitCode: EXIT.FINDINGS, outcome: 'findings' };
+  const accepted = i.findings.some((f) => f.accepted !== undefined);
+  if (i.wire !== undefined) {
+    const w = i.wire;
+    if (w.judged === 0 && i.noNfsSeen === 'fail') return { exitCode: EXIT.FINDINGS, outcome: 'no-nfs-seen' };
+    if (w.judged === 0 && i.noNfsSeen === 'pass') return { exitCode: EXIT.OK, outcome: 'no-nfs-seen' };
+    if (w.unproven > 0 || (w.verified === 0 && !(accepted && w.violating > 0)))
+      return { exitCode: EXIT.INCONCLUSIVE, outcome: 'inconclusive' };
+  }
+  return { exitCode: EXIT.OK, outcome: accepted ? 'accepted' : 'verified' };
 }
 
 /** Exit code of a findings list alone (`mounts`): 1 on a failing finding, else 0. */

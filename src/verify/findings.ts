@@ -131,6 +131,16 @@ export const FINDING_CODES = {
       'cross-reference (src/verify/downgrade.ts): one mount or tunnel target reached over TLS whose connection ended abruptly (RST, no FIN, no close_notify seen), then in cleartext; names both times',
   },
   // --- issue 16 (policy exceptions, baselines): add entries here -----------------------------------------------------
+  'EXCEPTION-EXPIRED': {
+    severity: 'medium',
+    raisedBy:
+      'policy file: a cleartext exception past its expiry date; the findings it covered fail again (src/verify/exceptions.ts)',
+  },
+  'MECHANISM-NOT-ALLOWED': {
+    severity: 'medium',
+    raisedBy:
+      "policy file: a flow or mount protected by a mechanism the policy's `mechanisms` rule for its server or mount does not allow",
+  },
 } as const satisfies Record<string, FindingSpec>;
 
 export type FindingCode = keyof typeof FINDING_CODES;

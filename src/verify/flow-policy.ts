@@ -30,6 +30,8 @@ export interface FlowPolicy {
   minGrade: 'strong' | 'weak';
   /** Lowest acceptable TLS version. */
   minTls: '1.2' | '1.3';
+  /** Policy file: when set, only these IANA suite names are acceptable (on top of minGrade and minTls). */
+  allowedSuites?: readonly string[];
 }
 
 /** RPC programs whose cleartext traffic leaks file handles, paths or lock state. */
@@ -206,6 +208,8 @@ export function flowIssue(f: JudgedFlow, policy: FlowPolicy): FlowIssue | null {
     const reasons: string[] = [];
     if (GRADE_RANK[s.grade] < GRADE_RANK[policy.minGrade]) reasons.push(`grade ${s.grade} below ${policy.minGrade}`);
     if (minor !== null && minor < minMinor) reasons.push(`${s.version} below ${f.dtls ? 'DTLS' : 'TLS'} 1.${minMinor}`);
+    if (policy.allowedSuites && !policy.allowedSuites.includes(s.cipherSuite))
+      reasons.push("suite not in the policy's allowedSuites");
     if (reasons.length > 0)
       return {
         code: 'WEAK-CIPHER',

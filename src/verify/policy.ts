@@ -4,10 +4,37 @@
  * bad: the CLI only wires options in and the writers only display.
  */
 import type { HostInventory } from '../host/types.js';
-import type { CaptureResult, Finding, FlowResult, MountResult, RunOutcome, WireTally } from '../report/schema.js';
+import type {
+  CaptureResult,
+  Finding,
+  FlowResult,
+  MountResult,
+  RunOutcome,
+  Severity,
+  WireTally,
+} from '../report/schema.js';
+import { applyBaseline, type Baseline, type BaselineSummary, setFingerprints } from './baseline.js';
 import { crossReference } from './crossref.js';
+import { applyExceptions, type CleartextException, type MechanismRule, mechanismFindings } from './exceptions.js';
 import { decideExit } from './exit-code.js';
 import { type FlowPolicy, flowRef, judgeFlows, leaked } from './flow-policy.js';
+
+/** The whole run policy: flags and the policy file (`--policy`, src/policy/), flags winning. */
+export interface RunPolicy extends FlowPolicy {
+  /** false: a tunnel that does not verify the server certificate is not a finding (default true). */
+  requireCertificateVerification?: boolean;
+  mechanisms?: readonly MechanismRule[];
+  exceptions?: readonly CleartextException[];
+  /** What a run with no NFS-relevant flow on the wire gives (default inconclusive: exit 4). */
+  noNfsSeen?: 'fail' | 'inconclusive' | 'pass';
+  /** Lowest failing severity (default medium). */
+  failOn?: Severity;
+  /** --fail-on new: findings already in the baseline do not fail. */
+  failOnNew?: boolean;
+  baseline?: Baseline;
+  /** Today, YYYY-MM-DD (exception expiry); default the current UTC date. */
+  today?: string;
+}
 
 export interface RunFacts {
   captures: CaptureResult[];
@@ -22,15 +49,34 @@ export interface RunJudgement {
   wire: WireTally;
   exitCode: number;
   outcome: RunOutcome;
+  /** Findings accepted by an exception or the baseline. */
+  accepted: number;
+  baseline?: BaselineSummary;
 }
 
-export function judgeRun(facts: RunFacts, policy: FlowPolicy): RunJudgement {
+export function judgeRun(facts: RunFacts, policy: RunPolicy): RunJudgement {
   const { findings: flowFindings, wire } = judgeFlows(facts.flows, facts.captures, policy);
-  const findings = facts.host
+  let findings = facts.host
     ? foldHost(flowFindings, crossReference(facts.flows, facts.host.inventory, facts.host.mounts), facts.flows)
     : flowFindings;
-  const { exitCode, outcome } = decideExit({ inputDamaged: facts.inputDamaged, findings, wire });
-  return { findings, wire, exitCode, outcome };
+  if (policy.requireCertificateVerification === false) findings = findings.filter((f) => f.code !== 'UNVERIFIED-TLS');
+  const mounts = facts.host?.mounts ?? [];
+  if (policy.mechanisms) findings.push(...mechanismFindings(facts.flows, mounts, policy.mechanisms));
+  if (policy.exceptions) {
+    const today = policy.today ?? new Date().toISOString().slice(0, 10);
+    findings = applyExceptions(findings, facts.flows, mounts, policy.exceptions, today);
+  }
+  setFingerprints(findings, facts.flows);
+  const baseline = policy.baseline ? applyBaseline(findings, policy.baseline, policy.failOnNew === true) : undefined;
+  const { exitCode, outcome } = decideExit({
+    inputDamaged: facts.inputDamaged,
+    findings,
+    wire,
+    ...(policy.failOn ? { failOn: policy.failOn } : {}),
+    ...(policy.noNfsSeen ? { noNfsSeen: policy.noNfsSeen } : {}),
+  });
+  const accepted = findings.filter((f) => f.accepted !== undefined).length;
+  return { findings, wire, exitCode, outcome, accepted, ...(baseline ? { baseline } : {}) };
 }
 
 /**
