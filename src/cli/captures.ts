@@ -8,6 +8,7 @@ import { DEFAULT_PORT_SPEC, PortSet } from '../flow/ports.js';
 import type { CaptureResult, FlowResult } from '../report/schema.js';
 import { printable } from '../report/text.js';
 import { FORMATS, isFormat } from '../report/write.js';
+import { expandInputs, InputError } from './inputs.js';
 import { UsageError } from './main.js';
 
 export interface CaptureCliOptions {
@@ -131,8 +132,15 @@ export async function runCaptures(files: string[], o: CaptureCliOptions): Promis
       process.off('SIGTERM', stop);
     }
   } else {
+    let inputs: string[];
+    try {
+      inputs = expandInputs(files);
+    } catch (e) {
+      if (e instanceof InputError) throw new UsageError(e.message);
+      throw e;
+    }
     // --count is kept by one analysis per file (shards would each count their own packets).
-    results.push(...(await analyzeCaptures(files, opts, count !== undefined ? undefined : workers)));
+    results.push(...(await analyzeCaptures(inputs, opts, count !== undefined ? undefined : workers)));
   }
   const warnings: string[] = [];
   let inputDamaged = false;

@@ -6,7 +6,7 @@
  * findings. The lab script runs once, here, because both parts need the same fresh run (and it allows one run at
  * a time). Runs as root on Linux only (scripts/run-lab-tests.js decides).
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareFlowsToExpected } from '../helpers/lab-expected.js';
@@ -76,4 +76,32 @@ describe('fresh host inventory cross-referenced with the mixed capture (issue 4)
     expect((bypass[0].flows ?? []).map((f) => f.slice(f.lastIndexOf('/') + 1)).sort()).toEqual(direct.sort());
     expect(run.code).toBe(1);
   });
+});
+
+describe('baselines across two separate lab runs (issue 16)', () => {
+  // Findings whose identity the traffic fixes (server, client, problem); capture-quality findings may differ.
+  const STABLE = new Set(['CLEARTEXT-NFS', 'CLEARTEXT-RPC', 'WEAK-CIPHER', 'NULL-CIPHER']);
+  it.each(CAPTURES)(
+    '%s: the fresh run has the recorded run’s fingerprints, nothing new, nothing gone',
+    async (file) => {
+      const recorded = await runWireseal(['verify-encryption', '--format', 'json', join('captures/lab', file)]);
+      const base = join(lab.dir, `${file}.baseline.json`);
+      writeFileSync(base, JSON.stringify(recorded.doc));
+      const fresh = await runWireseal([
+        'verify-encryption',
+        '--format',
+        'json',
+        '--baseline',
+        base,
+        join(lab.dir, file),
+      ]);
+      const stable = (d: typeof fresh.doc) =>
+        d.findings
+          .filter((f) => STABLE.has(f.code))
+          .map((f) => `${f.code} ${f.fingerprint}`)
+          .sort();
+      expect(stable(fresh.doc)).toEqual(stable(recorded.doc));
+      expect(fresh.doc.findings.filter((f) => STABLE.has(f.code) && f.baseline !== 'unchanged')).toEqual([]);
+    },
+  );
 });
