@@ -46,7 +46,8 @@ describe('fresh lab captures', () => {
     const onWire = (r: (typeof rows)[number]) => r.role !== 'stunnel-client-accept';
     if (rows.some((r) => onWire(r) && (r.class === 'nfs-cleartext' || r.class === 'rpc-cleartext'))) {
       expect(run.code).toBe(1);
-    } else expect([0, 1]).toContain(run.code);
+      // ...or 4 (inconclusive) when the capture has no NFS on the wire to judge (DTLS on 4433, the loopback leg alone).
+    } else expect([0, 1, 4]).toContain(run.code);
   });
 });
 
