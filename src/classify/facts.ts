@@ -85,6 +85,17 @@ export interface RpcSummary {
   credentials: string[];
   /** RPCSEC_GSS services seen: "none" | "integrity" | "privacy". */
   gssServices?: string[];
+  /**
+   * Kerberos exposure (issue 11): calls carrying file data or names without RPCSEC_GSS privacy, named
+   * "program operation" (at most 16 names; "nfs/4 WRITE", "nfs_acl/3 proc 1", "nfs/4 INIT on proc 1").
+   */
+  gssExposed?: string[];
+  /** Calls without privacy that carry file data or names (any flavor). */
+  gssExposedCalls?: number;
+  /** Lease/session calls (SETCLIENTID, RENEW, EXCHANGE_ID, SEQUENCE-only...) and callbacks without privacy. */
+  gssLeaseCalls?: number;
+  /** Privacy bodies (calls or replies) that are not a sealed wrap token. */
+  gssUnsealed?: number;
   /** RFC 9289: AUTH_TLS NULL probe seen / STARTTLS verifier seen in the reply. */
   authTlsProbe?: boolean;
   startTls?: boolean;

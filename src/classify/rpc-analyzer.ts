@@ -12,7 +12,16 @@
  * flow costs one header decode per record plus a walk of each COMPOUND's op list.
  */
 
-import { GSS_SVC_INTEGRITY, GSS_SVC_PRIVACY, gssServiceName, RPCSEC_GSS_DATA } from '../protocol/gss.js';
+import {
+  GSS_SVC_INTEGRITY,
+  GSS_SVC_PRIVACY,
+  gssProcName,
+  gssServiceName,
+  judgeWrapToken,
+  NFS4_LEASE_OPS,
+  RPCSEC_GSS_DATA,
+  WRAP_HEAD_MAX,
+} from '../protocol/gss.js';
 import { NFS4_PROC_COMPOUND, nfsProcName } from '../protocol/nfs-names.js';
 import { CompoundWalk } from '../protocol/nfs4-compound.js';
 import {
@@ -54,13 +63,31 @@ const SHORT_RUN = 28;
 /** Cut headers written to the evidence per flow. */
 const CUT_EVIDENCE = 2;
 
-type Phase = 'header' | 'compound' | 'ops' | 'discard';
+/**
+ * `gsswrap`: at an RPCSEC_GSS privacy body (opaque length + wrap token); `trail`: after that token, where any
+ * further byte of the message is readable (not sealed).
+ */
+type Phase = 'header' | 'compound' | 'ops' | 'gsswrap' | 'trail' | 'discard';
+
+/** Kerberos exposure names kept per flow. */
+const EXPOSED_NAMES_CAP = 16;
+
+/** What a readable COMPOUND being walked turns out to be (Kerberos rules, issue 11). */
+enum Judge {
+  None = 0,
+  /** A readable NFSv4 COMPOUND call: lease-only or exposing, decided when its op list ends. */
+  Compound = 1,
+  /** A readable CB_COMPOUND (backchannel callback): allowed, counted as lease/session traffic. */
+  Callback = 2,
+}
 
 interface PendingCall {
   prog: number;
   vers: number;
   proc: number;
   authTls: boolean;
+  /** An RPCSEC_GSS DATA call with privacy: its successful reply must be a sealed wrap token too. */
+  privacy: boolean;
 }
 
 class DirState implements RecordSink {
@@ -83,6 +110,10 @@ class DirState implements RecordSink {
   opNames: string[] = [];
   logOps = false;
   callLabel = '';
+  /** Kerberos judging of the current message (see Judge). */
+  judge = Judge.None;
+  /** The current readable COMPOUND has an operation outside the lease/session set. */
+  nonLease = false;
   readonly pending = new Map<number, PendingCall>();
   /** A short run at a record start that did not probe as a whole header: decided by what follows (a gap: cut). */
   readonly shortRun = new Uint8Array(SHORT_RUN);
@@ -105,6 +136,8 @@ class DirState implements RecordSink {
     this.gssIntegSkip = 0;
     this.logOps = false;
     this.opNames.length = 0;
+    this.judge = Judge.None;
+    this.nonLease = false;
   }
 
   recordStart(frame: number): void {
@@ -143,7 +176,6 @@ export class RpcAnalyzer implements StreamAnalyzer, DatagramAnalyzer {
   private malformed = 0;
   /** Messages whose header the capture cut short (snaplen): counted, read as far as the bytes go. */
   private cut = 0;
-  private nfsDataCalls = 0;
   private nfsPrivacyCalls = 0;
   private nfsCallsSeen = false;
   private authTls = false;
@@ -151,11 +183,21 @@ export class RpcAnalyzer implements StreamAnalyzer, DatagramAnalyzer {
   private compoundsLogged = 0;
   private readonly loggedPrograms = new Set<string>();
   private loggedPrivacy = false;
+  // Kerberos exposure (issue 11): see gssPrivacy.
+  private readonly exposedNames = new Set<string>();
+  private exposedCalls = 0;
+  private leaseCalls = 0;
+  private unsealed = 0;
+  private resyncs = 0;
   /** AUTH_SYS machine name of the first call that had one (payload: exposed only through `authSysMachineName`). */
   private machineName: string | undefined;
   private readonly countOp = (name: string): void => {
     this.operations.set(name, (this.operations.get(name) ?? 0) + 1);
     const d = this.countingDir;
+    if (d !== null && d.judge === Judge.Compound && !NFS4_LEASE_OPS.has(name)) {
+      d.nonLease = true;
+      this.nameExposed(`${d.callLabel.split(' ')[0]} ${name}`);
+    }
     if (d?.logOps && d.opNames.length <= EVIDENCE_OPS) d.opNames.push(name);
   };
   private countingDir: DirState | null = null;
@@ -178,9 +220,23 @@ export class RpcAnalyzer implements StreamAnalyzer, DatagramAnalyzer {
     return this.nfsCallsSeen;
   }
 
-  /** Every NFS call that carries data (procedure other than NULL) used RPCSEC_GSS privacy (and there was one). */
+  /**
+   * Kerberos privacy holds for the flow: at least one NFS call used RPCSEC_GSS privacy, no call carried file data
+   * or names without privacy (lease/session calls and callbacks are allowed), and every privacy body seen (calls
+   * and their successful replies) is a sealed wrap token.
+   */
   get gssPrivacy(): boolean {
-    return this.nfsDataCalls > 0 && this.nfsPrivacyCalls === this.nfsDataCalls;
+    return this.nfsPrivacyCalls > 0 && this.exposedCalls === 0 && this.unsealed === 0;
+  }
+
+  /** Messages that could not be read (malformed, cut by snaplen, or bytes skipped to find a record mark again). */
+  get unaccounted(): number {
+    return this.malformed + this.resyncs + this.cut;
+  }
+
+  /** NFS calls with RPCSEC_GSS privacy. */
+  get privacyCalls(): number {
+    return this.nfsPrivacyCalls;
   }
 
   get authTlsProbe(): boolean {
@@ -229,6 +285,12 @@ export class RpcAnalyzer implements StreamAnalyzer, DatagramAnalyzer {
     if (this.unmatched > 0) s.unmatchedReplies = this.unmatched;
     if (this.cut > 0) s.headersCut = this.cut;
     if (this.gssServices.size > 0) s.gssServices = [...this.gssServices].sort();
+    if (this.exposedCalls > 0) {
+      s.gssExposedCalls = this.exposedCalls;
+      s.gssExposed = [...this.exposedNames];
+    }
+    if (this.leaseCalls > 0) s.gssLeaseCalls = this.leaseCalls;
+    if (this.unsealed > 0) s.gssUnsealed = this.unsealed;
     if (this.authTls) s.authTlsProbe = true;
     if (this.startTlsSeen) s.startTls = true;
     return s;
@@ -258,6 +320,7 @@ export class RpcAnalyzer implements StreamAnalyzer, DatagramAnalyzer {
         if (d.fresh) {
           d.fresh = false;
           d.resync = true;
+          this.resyncs++;
           this.evidence.add(frame, dir, 'stream does not start at an RPC record mark; waiting to resync');
         }
         return length;
@@ -336,8 +399,8 @@ export class RpcAnalyzer implements StreamAnalyzer, DatagramAnalyzer {
         what = `RPC call of ${label}`;
         if (prog === PROG_NFS) {
           this.nfsCallsSeen = true;
-          // Whether the body is protected (RPCSEC_GSS privacy) is in the credential, which was not captured.
-          this.nfsDataCalls++;
+          // Whether the body is protected (RPCSEC_GSS privacy) is in the credential, which was not captured: the
+          // message is unaccounted for (see `unaccounted`), so privacy cannot be proven.
           if (vers > this.nfsVersMax && vers <= 4) this.nfsVersMax = vers;
         }
       }
@@ -347,6 +410,7 @@ export class RpcAnalyzer implements StreamAnalyzer, DatagramAnalyzer {
   }
 
   private loseSync(d: DirState): void {
+    this.resyncs++;
     d.resync = true;
     d.fresh = false;
     d.framer.reset();
@@ -436,6 +500,10 @@ export class RpcAnalyzer implements StreamAnalyzer, DatagramAnalyzer {
 
   /** The current message ended (record end, or end of datagram). */
   endMessage(d: DirState): void {
+    if (d.phase === 'gsswrap') {
+      this.malformedMessage(d, 'RPCSEC_GSS privacy body ends inside its wrap token');
+      this.onWrap(d, false);
+    } else if (d.phase === 'trail' && d.skipLeft > 0) this.onWrap(d, false);
     if (d.phase === 'header' || d.phase === 'compound') {
       this.malformedMessage(d, 'RPC message ends inside its header');
     } else if (d.phase === 'ops') {
@@ -444,6 +512,7 @@ export class RpcAnalyzer implements StreamAnalyzer, DatagramAnalyzer {
     } else if (d.skipLeft > 0) {
       this.malformedMessage(d, 'opaque length runs past the end of the RPC message');
     }
+    if (d.judge === Judge.Compound) this.exposeCall(d, `${d.callLabel.split(' ')[0]} COMPOUND (unreadable)`);
     d.beginMessage();
   }
 
@@ -517,13 +586,71 @@ export class RpcAnalyzer implements StreamAnalyzer, DatagramAnalyzer {
               return end - start;
           }
         }
+        case 'gsswrap': {
+          c.reset(src, at, end);
+          const len = c.u32();
+          if (c.short) return at - start;
+          const kind = judgeWrapToken(src, c.pos, Math.min(end - c.pos, WRAP_HEAD_MAX), len);
+          if (kind === null) return at - start;
+          if (kind !== 'sealed') {
+            const what = kind === 'not-sealed' ? 'a wrap token without confidentiality' : 'not a GSS wrap token';
+            this.evidence.add(d.frame, d.dir, `RPCSEC_GSS privacy body is ${what}: readable`);
+            this.onWrap(d, false);
+            return end - start;
+          }
+          const tokenEnd = c.pos + len + ((4 - (len % 4)) % 4);
+          d.phase = 'trail';
+          if (tokenEnd >= end) {
+            d.skipLeft = tokenEnd - end;
+            return end - start;
+          }
+          at = tokenEnd;
+          break;
+        }
+        case 'trail':
+          if (end > at) {
+            this.evidence.add(d.frame, d.dir, 'bytes after the RPCSEC_GSS wrap token: readable');
+            this.onWrap(d, false);
+          }
+          d.phase = 'discard';
+          return end - start;
         default:
           return end - start;
       }
     }
   }
 
+  /** A privacy body was judged: sealed, or readable (not a sealed token, cut short, or followed by bytes). */
+  private onWrap(d: DirState, sealed: boolean): void {
+    if (!sealed) this.unsealed++;
+    d.phase = 'discard';
+  }
+
+  private nameExposed(name: string): void {
+    if (this.exposedNames.size < EXPOSED_NAMES_CAP) this.exposedNames.add(name);
+  }
+
+  /** A call that carries file data or names went without privacy. */
+  private exposeCall(d: DirState, name: string): void {
+    this.exposedCalls++;
+    this.nameExposed(name);
+    d.judge = Judge.None;
+  }
+
   private finishCompound(d: DirState, suffix: string): void {
+    if (d.judge === Judge.Callback) {
+      this.leaseCalls++;
+      d.judge = Judge.None;
+    } else if (d.judge === Judge.Compound) {
+      // Every operation read and all of them lease/session management: allowed (info). Otherwise exposure.
+      if (suffix === '' && !d.nonLease) {
+        if (d.walk.total > 0) this.leaseCalls++;
+        d.judge = Judge.None;
+      } else if (d.nonLease) {
+        this.exposedCalls++;
+        d.judge = Judge.None;
+      } else this.exposeCall(d, `${d.callLabel.split(' ')[0]} COMPOUND${suffix}`);
+    }
     if (!d.logOps) return;
     d.logOps = false;
     const more = d.opNames.length > EVIDENCE_OPS ? ', ...' : '';
@@ -548,7 +675,9 @@ export class RpcAnalyzer implements StreamAnalyzer, DatagramAnalyzer {
     const flavor = authFlavorName(h.credFlavor);
     const pending = d.pending;
     if (pending.size >= PENDING_CAP) pending.delete(pending.keys().next().value!);
-    pending.set(h.xid, { prog: h.prog, vers: h.vers, proc: h.proc, authTls: h.credFlavor === AUTH_TLS });
+    const gssData = h.credFlavor !== RPCSEC_GSS || (h.gssOk && h.gss.proc === RPCSEC_GSS_DATA);
+    const privacy = h.credFlavor === RPCSEC_GSS && h.gssOk && gssData && h.gss.service === GSS_SVC_PRIVACY;
+    pending.set(h.xid, { prog: h.prog, vers: h.vers, proc: h.proc, authTls: h.credFlavor === AUTH_TLS, privacy });
 
     if (h.credFlavor === AUTH_SYS && h.machineOff >= 0 && this.machineName === undefined) {
       this.machineName = Buffer.from(src.buffer, src.byteOffset + h.machineOff, h.machineLen).toString('latin1');
@@ -573,30 +702,42 @@ export class RpcAnalyzer implements StreamAnalyzer, DatagramAnalyzer {
     if (h.credFlavor === AUTH_TLS) this.authTls = true;
 
     const isNfs = h.prog === PROG_NFS;
-    const gssData = h.credFlavor !== RPCSEC_GSS || (h.gssOk && h.gss.proc === RPCSEC_GSS_DATA);
     if (isNfs) {
       this.nfsCallsSeen = true;
       if (h.vers > this.nfsVersMax && h.vers <= 4) this.nfsVersMax = h.vers;
-      if (h.proc !== 0 && gssData) {
-        this.nfsDataCalls++;
-        if (service === GSS_SVC_PRIVACY) this.nfsPrivacyCalls++;
-      }
+      if (h.proc !== 0 && privacy) this.nfsPrivacyCalls++;
     }
     const first = !this.loggedPrograms.has(label);
     if (first) this.loggedPrograms.add(label);
 
     const procName = isNfs ? nfsProcName(h.vers, h.proc) : null;
+    const cb = h.prog === PROG_NFS_CB || (h.prog > PROG_NFS_CB && h.prog < 0x60000000 && this.nfsVersMax === 4);
+    const compound = h.proc === NFS4_PROC_COMPOUND && ((isNfs && h.vers === 4) || cb);
+    // Kerberos rules (issue 11): RPCSEC_GSS control procedures (INIT, CONTINUE_INIT, DESTROY) go to the NULL
+    // procedure and carry no NFS body; privacy bodies must be sealed wrap tokens; any other non-NULL call is readable
+    // and exposes file data or names unless it is a lease/session-only COMPOUND or a callback.
+    if (h.credFlavor === RPCSEC_GSS && h.gssOk && !gssData && h.proc !== 0) {
+      this.evidence.add(
+        d.frame,
+        d.dir,
+        `RPCSEC_GSS ${gssProcName(h.gss.proc)} on ${label} proc ${h.proc}: body readable`,
+      );
+      this.exposeCall(d, `${label} ${gssProcName(h.gss.proc)} on proc ${h.proc}`);
+    } else if (privacy && h.proc !== 0) {
+      d.phase = 'gsswrap';
+    } else if (gssData && h.proc !== 0 && !compound) {
+      this.exposeCall(d, `${label} ${procName ?? `proc ${h.proc}`}`);
+    }
     if (isNfs && h.vers < 4) {
       if (procName) this.countOp(procName);
       if (first) this.evidence.add(d.frame, d.dir, `CALL ${label} ${procName ?? `proc ${h.proc}`} ${flavor}`);
       return;
     }
-    const cb = h.prog === PROG_NFS_CB || (h.prog > PROG_NFS_CB && h.prog < 0x60000000 && this.nfsVersMax === 4);
-    const compound = h.proc === NFS4_PROC_COMPOUND && ((isNfs && h.vers === 4) || cb);
-    if (!compound || !gssData || service === GSS_SVC_PRIVACY) {
+    if (!compound || !gssData || privacy) {
       if (first) this.evidence.add(d.frame, d.dir, `CALL ${label} ${procName ?? `proc ${h.proc}`} ${flavor}`);
       return;
     }
+    d.judge = isNfs ? Judge.Compound : Judge.Callback;
     d.cbCompound = !isNfs;
     d.gssIntegSkip = service === GSS_SVC_INTEGRITY ? 8 : 0;
     d.phase = 'compound';
@@ -615,6 +756,8 @@ export class RpcAnalyzer implements StreamAnalyzer, DatagramAnalyzer {
     if (call) {
       callDir.pending.delete(h.xid);
       this.programs.add(rpcProgramLabel(call.prog, call.vers));
+      // A privacy call's successful results are an rpc_gss_priv_data too.
+      if (call.privacy && call.proc !== 0 && h.replyStat === MSG_ACCEPTED && h.acceptStat === 0) d.phase = 'gsswrap';
     } else this.unmatched++;
     if (h.replyStat === MSG_ACCEPTED && h.startTls) {
       this.startTlsSeen = true;

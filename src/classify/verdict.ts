@@ -176,6 +176,20 @@ function cutNote(rpc: { headersCut?: number }): string {
   return n > 0 ? ` (headers cut by snaplen in ${n} message${n === 1 ? '' : 's'})` : '';
 }
 
+/** On a flow that used RPCSEC_GSS: what was readable without privacy, or null when Kerberos was not in use. */
+function gssExposure(rpc: RpcSummary): string | null {
+  if (rpc.gssServices === undefined) return null;
+  const parts: string[] = [];
+  if ((rpc.gssExposedCalls ?? 0) > 0) {
+    parts.push(
+      `${rpc.gssExposedCalls} call(s) carrying file data or names without privacy (${(rpc.gssExposed ?? []).join(', ')})`,
+    );
+  }
+  if ((rpc.gssUnsealed ?? 0) > 0) parts.push(`${rpc.gssUnsealed} privacy body(ies) not sealed`);
+  if (parts.length === 0) return null;
+  return `with RPCSEC_GSS (${rpc.gssServices.join(', ')}) readable on the wire: ${parts.join('; ')}`;
+}
+
 export function flowVerdict(cls: FlowClassifier, ctx: FlowContext): FlowVerdict {
   switch (cls.detected) {
     case 'tls': {
@@ -200,10 +214,20 @@ export function flowVerdict(cls: FlowClassifier, ctx: FlowContext): FlowVerdict 
       }
       if (!cls.rpc!.isRpc) return { class: 'opaque', verdict: 'unknown', reason: 'no valid ONC-RPC message', rpc };
       if (cls.rpc!.gssPrivacy) {
+        const lease = rpc.gssLeaseCalls ?? 0;
+        if (cls.rpc!.unaccounted > 0) {
+          return {
+            class: 'rpcsec-gss-privacy',
+            verdict: 'unknown',
+            reason: `RPCSEC_GSS privacy (krb5p), but ${cls.rpc!.unaccounted} message(s) or stretch(es) could not be read: not every byte accounted for`,
+            rpc,
+          };
+        }
+        const also = lease > 0 ? `; ${lease} lease/session call(s) without privacy carry no file data` : '';
         return {
           class: 'rpcsec-gss-privacy',
           verdict: 'encrypted',
-          reason: 'RPCSEC_GSS privacy (krb5p) on every call',
+          reason: `RPCSEC_GSS privacy (krb5p) on every call that carries file data or names, every body sealed${also}`,
           rpc,
         };
       }
@@ -217,6 +241,8 @@ export function flowVerdict(cls: FlowClassifier, ctx: FlowContext): FlowVerdict 
             rpc,
           };
         }
+        const exposed = gssExposure(rpc);
+        if (exposed !== null) return { class: 'nfs-cleartext', verdict: 'cleartext', reason: `${v} ${exposed}`, rpc };
         const where = ctx.loopback ? 'on loopback' : 'on the wire';
         return {
           class: 'nfs-cleartext',

@@ -118,6 +118,11 @@ export const FINDING_CODES = {
     raisedBy:
       'flow policy: DTLS application-data records at epoch 0 (sent before any keys: cleartext); names the frame',
   },
+  'GSS-LEASE-NOT-PRIVATE': {
+    severity: 'info',
+    raisedBy:
+      'flow policy: a krb5p flow (`rpcsec-gss-privacy`, encrypted) whose lease/session calls (SETCLIENTID, RENEW, EXCHANGE_ID, CREATE_SESSION, SEQUENCE-only, DESTROY_*) or backchannel callbacks went without privacy; they carry no file data, so the flow stays encrypted',
+  },
   // --- issue 13 (encapsulation, blind spots): add entries here --------------------------------------------------------
   'ENCRYPTED-TUNNEL': {
     severity: 'info',

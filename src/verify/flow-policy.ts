@@ -111,6 +111,8 @@ export interface JudgedFlow {
   anomaly?: { code: string; detail: string } | undefined;
   /** The server port is NFS's own (2049): cleartext RPC there whose program the capture does not show is escalated. */
   nfsPort?: boolean | undefined;
+  /** Kerberos: lease/session calls and callbacks without privacy (RpcSummary.gssLeaseCalls). */
+  gssLeaseCalls?: number | undefined;
 }
 
 /** The most severe of a flow's anomalies whose code is in the finding table; its detail is the anomaly's text. */
@@ -164,6 +166,7 @@ export function judgedOf(f: FlowResult): JudgedFlow {
     dtls: f.dtls !== undefined,
     anomaly: worstAnomaly(f.anomalies),
     nfsPort: f.server.port === NFS_PORT,
+    gssLeaseCalls: f.rpc?.gssLeaseCalls,
   };
 }
 
@@ -218,6 +221,12 @@ export function flowIssue(f: JudgedFlow, policy: FlowPolicy): FlowIssue | null {
       };
     return null;
   }
+  if (f.class === 'rpcsec-gss-privacy' && f.verdict === 'encrypted' && (f.gssLeaseCalls ?? 0) > 0)
+    return {
+      code: 'GSS-LEASE-NOT-PRIVATE',
+      severity: 'info',
+      detail: `${f.gssLeaseCalls} lease/session call(s) without RPCSEC_GSS privacy (no file data) on a krb5p flow`,
+    };
   if (f.class === 'opaque')
     return {
       code: 'UNVERIFIED-FLOW',
@@ -233,7 +242,9 @@ export type FlowStatus = 'verified' | 'violating' | 'unproven' | 'not-sensitive'
 export function flowStatus(f: JudgedFlow, issue: FlowIssue | null, extras: readonly FlowIssue[] = []): FlowStatus {
   const all = issue === null ? extras : [issue, ...extras];
   if (all.some((i) => severityFails(i.severity))) return 'violating';
-  if (all.length === 0 && (f.verdict === 'encrypted' || f.verdict === 'encrypted-weak')) return 'verified';
+  // GSS-LEASE-NOT-PRIVATE is a note on a proven krb5p flow, not a doubt about it.
+  const doubts = all.filter((i) => i.code !== 'GSS-LEASE-NOT-PRIVATE');
+  if (doubts.length === 0 && (f.verdict === 'encrypted' || f.verdict === 'encrypted-weak')) return 'verified';
   // Portmapper in the clear, a failed connection attempt that exposed nothing: neither proof nor violation.
   if (all.length > 0 && all.every((i) => i.code === 'CLEARTEXT-RPC' || i.code === 'TLS-HANDSHAKE-FAILED'))
     return 'not-sensitive';

@@ -9,6 +9,7 @@ import {
   compound,
   concat,
   gssCred,
+  privBody,
   record,
   replyMsg,
   Xdr,
@@ -223,7 +224,7 @@ describe('RpcAnalyzer over TCP', () => {
   it('RPCSEC_GSS: privacy hides the ops and sets gssPrivacy; integrity ops are counted', () => {
     const priv = make().a;
     feed(priv, 0, record(callMsg(1, NFS, 4, 0, gssCred(1, 1))));
-    feed(priv, 0, record(callMsg(2, NFS, 4, 1, gssCred(3), new Uint8Array(64).fill(0xee))));
+    feed(priv, 0, record(callMsg(2, NFS, 4, 1, gssCred(3), privBody())));
     expect(priv.gssPrivacy).toBe(true);
     expect(priv.summary().gssServices).toEqual(['none', 'privacy']);
     expect(priv.summary().operations).toEqual({});

@@ -25,7 +25,9 @@ function gssCall(xid: number, service: number): Buffer {
   const credBody = Buffer.concat([u32(1, 0, xid, service), opaque(Buffer.from('hand'))]);
   const cred = Buffer.concat([u32(6), opaque(credBody)]);
   const verf = Buffer.concat([u32(6), opaque(Buffer.alloc(8, 7))]);
-  const args = service === 1 ? Buffer.concat([opaque(Buffer.alloc(0)), u32(0, 0)]) : opaque(Buffer.alloc(64, 0x5a));
+  const wrap = Buffer.alloc(64, 0x5a);
+  wrap.set([0x05, 0x04, 0x02, 0xff]); // RFC 4121 Wrap token, Sealed
+  const args = service === 1 ? Buffer.concat([opaque(Buffer.alloc(0)), u32(0, 0)]) : opaque(wrap);
   return record(Buffer.concat([u32(xid, 0, 2, 100003, 4, 1), cred, verf, args]));
 }
 

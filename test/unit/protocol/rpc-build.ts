@@ -93,3 +93,23 @@ export function record(msg: Uint8Array, fragSizes: number[] = []): Uint8Array {
 export function compound(minor: number, ops: Uint8Array[], tag = ''): Uint8Array {
   return concat(new Xdr().str(tag).u32(minor).u32(ops.length).bytes(), ...ops);
 }
+
+/** An RFC 4121 Wrap token of `len` bytes: TOK_ID 05 04, `flags` (0x02 Sealed), filler FF, EC/RRC 0, then 0xC3 bytes. */
+export function wrapToken(len = 64, flags = 0x02): Uint8Array {
+  const t = new Uint8Array(len).fill(0xc3);
+  t.set([0x05, 0x04, flags, 0xff, 0, 0, 0, 0]);
+  return t;
+}
+
+/** An RFC 1964 framed wrap token: 0x60, DER length, the krb5 OID, TOK_ID 02 01, SGN_ALG, `sealAlg`, filler FF FF. */
+export function wrapToken1964(sealAlg: number, len = 64): Uint8Array {
+  const oid = [0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x12, 0x01, 0x02, 0x02];
+  const t = new Uint8Array(len).fill(0xc3);
+  t.set([0x60, len - 2, ...oid, 0x02, 0x01, 0x04, 0x00, sealAlg >> 8, sealAlg & 0xff, 0xff, 0xff]);
+  return t;
+}
+
+/** rpc_gss_priv_data: the token as one XDR opaque (the body of a privacy call or reply). */
+export function privBody(token: Uint8Array = wrapToken()): Uint8Array {
+  return new Xdr().opaque(token).bytes();
+}
