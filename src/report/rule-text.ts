@@ -184,6 +184,13 @@ export const RULE_TEXT: Partial<Record<FindingCode, RuleText>> = {
     fix: 'Capture inside the tunnel (on the tunnel interface of a host) to judge the NFS traffic it carries.',
     tags: ['crypto'],
   },
+  'GSS-LEASE-NOT-PRIVATE': {
+    title: 'Kerberos lease calls without privacy',
+    meaning:
+      'On a krb5p connection, lease or session management calls (or callbacks) used integrity only; they carry no file data or names, so the connection still counts as encrypted.',
+    fix: 'Nothing to fix: the Linux client sends these with krb5i on krb5p mounts. Listed so the readable calls are known.',
+    tags: ['kerberos'],
+  },
 };
 
 /** The wording for a code, with a generic fallback for codes added after this list. */
