@@ -12,7 +12,7 @@ const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const labScript = resolve(repo, '..', 'shared', 'lab', 'make-captures.sh');
 const inCi = process.env.CI === 'true' || process.env.CI === '1';
 
-/** Commands the lab script and the live test call (make-captures.sh's package list, by binary). */
+/** Commands the lab scripts and the live test call (their package lists, by binary). */
 const TOOLS = [
   'ip',
   'ss',
@@ -32,6 +32,11 @@ const TOOLS = [
   'nfs-cat',
   'nfs-cp',
   'tcpreplay',
+  // lab/kerberos/make-krb-captures.sh
+  'krb5kdc',
+  'kdb5_util',
+  'kadmin.local',
+  'kinit',
 ];
 
 function run(cmd, args) {

@@ -83,7 +83,7 @@ def main():
                     ops = []
                 calls[key] = dict(
                     frame=r['frame.number'], stream=r['tcp.stream'], xid=r['rpc.xid'], prog=r['rpc.program'],
-                    vers=r['rpc.programversion'], proc=r['rpc.procedure'], flavor=FLAVOR.get(flavor, str(flavor)),
+                    vers=r['rpc.programversion'].split(',')[0], proc=r['rpc.procedure'].split(',')[0], flavor=FLAVOR.get(flavor, str(flavor)),
                     gproc=GSS_PROC.get(gproc[0], '') if flavor == 6 and gproc else '',
                     gsvc=GSS_SVC.get(gsvc[0], '') if flavor == 6 and gsvc else '', ops=','.join(ops), body=body,
                     reply='', accept='', nfs='', wrapped=body == 'wrapped')

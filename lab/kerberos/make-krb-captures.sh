@@ -88,9 +88,17 @@ stop_pid() {  # stop_pid PID [SIGNAL]: signal, wait up to 10 s, then SIGKILL
   return 0
 }
 
-start_bg() {  # start_bg NAME CMD...: runs CMD in the background (without the lock's fd), records its PID in BG_PID
+# CMD must be a program (it is exec'd, so BG_PID is its PID). It gets no file descriptor above 2: no lock (this
+# script's, or the caller's `flock /tmp/wireseal-lab.lock`) may stay held by a daemon.
+start_bg() {  # start_bg NAME CMD...: runs CMD in the background, records its PID in BG_PID
   local name=$1; shift
-  "$@" 9>&- &
+  (
+    for fd in /proc/self/fd/*; do
+      fd=${fd##*/}
+      if [[ $fd -gt 2 ]]; then eval "exec $fd>&-"; fi
+    done 2> /dev/null
+    exec "$@"
+  ) &
   BG_PID=$!
   echo "$BG_PID $name" >> "$PIDFILE"
 }
@@ -110,10 +118,17 @@ stop_stale() {
   rm -f "$PIDFILE"
 }
 
+# Deletes the lab's namespaces; any process still inside one (all started by this script) is stopped by PID first.
 delete_netns() {
-  local ns
+  local ns pid
   for ns in "$NS_CLI" "$NS_SRV"; do
-    if ip netns list | awk '{print $1}' | grep -qx "$ns"; then ip netns delete "$ns"; fi
+    if ip netns list | awk '{print $1}' | grep -qx "$ns"; then
+      for pid in $(ip netns pids "$ns" 2> /dev/null); do
+        log "stopping $(tr '\0' ' ' < "/proc/$pid/cmdline" 2> /dev/null | cut -c1-60) (pid $pid) left in $ns"
+        stop_pid "$pid"
+      done
+      ip netns delete "$ns"
+    fi
   done
 }
 
@@ -279,8 +294,8 @@ start_bg rpcbind ip netns exec "$NS_SRV" unshare --mount --uts --propagation pri
   > "$STATE/logs/rpcbind.out" 2>&1
 RPCBIND_PID=$BG_PID
 wait_for 10 "listening $NS_SRV tcp 111" || die "rpcbind did not start"
-in_srv() { nsenter --mount="/proc/$RPCBIND_PID/ns/mnt" --uts="/proc/$RPCBIND_PID/ns/uts" --net="/run/netns/$NS_SRV" -- "$@"; }
-start_bg krb5kdc in_srv krb5kdc -n -r "$REALM" > "$STATE/logs/krb5kdc.out" 2>&1
+start_bg krb5kdc nsenter --mount="/proc/$RPCBIND_PID/ns/mnt" --uts="/proc/$RPCBIND_PID/ns/uts" \
+  --net="/run/netns/$NS_SRV" -- krb5kdc -n -r "$REALM" > "$STATE/logs/krb5kdc.out" 2>&1
 wait_for 10 "listening $NS_SRV tcp 88" || die "krb5kdc did not start (see $STATE/logs)"
 start_bg ganesha env KRB5_KTNAME="FILE:$STATE/kdc/nfs.keytab" \
   nsenter --mount="/proc/$RPCBIND_PID/ns/mnt" --uts="/proc/$RPCBIND_PID/ns/uts" --net="/run/netns/$NS_SRV" -- \
