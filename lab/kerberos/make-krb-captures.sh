@@ -93,10 +93,11 @@ stop_pid() {  # stop_pid PID [SIGNAL]: signal, wait up to 10 s, then SIGKILL
 start_bg() {  # start_bg NAME CMD...: runs CMD in the background, records its PID in BG_PID
   local name=$1; shift
   (
+    # (no redirection on this loop: bash would park stderr on a descriptor the loop then closes)
     for fd in /proc/self/fd/*; do
       fd=${fd##*/}
       if [[ $fd -gt 2 ]]; then eval "exec $fd>&-"; fi
-    done 2> /dev/null
+    done
     exec "$@"
   ) &
   BG_PID=$!
@@ -322,7 +323,7 @@ capture() {  # capture FILE SERVICE [--mixed public/hello.txt]
   start_bg "tcpdump:$file" ip netns exec "$NS_CLI" tcpdump -i "$VETH_CLI" --immediate-mode -U -n \
     -w "$STATE/cap/$file" 'tcp port 2049' 2> "$STATE/logs/$file.tcpdump.err"
   local cap_pid=$BG_PID
-  wait_for 10 "grep -q 'listening on' '$STATE/logs/$file.tcpdump.err'" || die "tcpdump for $file did not start"
+  wait_for 20 "grep -q 'listening on' '$STATE/logs/$file.tcpdump.err'" || die "tcpdump for $file did not start"
   in_cli "$PY" "$HERE/krbclient.py" --server "$SRV4" --principal "nfs@$SRV_NAME" --service "$service" \
     --name "${file%.pcap}.txt" "$@" >> "$STATE/logs/client.out" 2>&1 \
     || { tail -n 1 "$STATE/logs/client.out" >&2; die "$file: client failed"; }
@@ -383,9 +384,10 @@ RPCSEC_GSS_DESTROY. The file operations use the capture's service:
 | nfs4-krb5p-mixed-sys.pcap | privacy, plus one AUTH_SYS COMPOUND (PUTROOTFH, LOOKUP, LOOKUP, READ) of /public on the same connection |
 
 EXPECTED.tsv: one row per RPC call, read back with tshark (columns: file, frame, stream, xid, program, version,
-procedure, flavor, gss_proc, gss_service, nfs_ops (what tshark could read of the COMPOUND; empty when the body is
-wrapped), body (clear, integ, wrapped, none), reply_status (accept_stat, then the NFS status when readable)).
-host/ is a client inventory with a sec=krb5p and a sec=krb5i mount.
+procedure, flavor, gss_proc, gss_service, nfs_ops (the COMPOUND's operations as tshark read them),
+body (clear, integ, wrapped, unsealed, none), reply_frame, accept_stat, nfs_status). tshark decrypted
+the privacy bodies with the run's service keytab (not kept), so the operations and NFS status of the wrapped
+calls are in it too; wireseal never sees a key. host/ is a client inventory with a sec=krb5p and a sec=krb5i mount.
 EOF
 
 mkdir -p "$OUT"
