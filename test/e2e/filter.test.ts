@@ -68,7 +68,7 @@ async function tcpdumpKeeps(file: string, expr: string): Promise<string[] | null
 async function weKeep(file: string, expr: string): Promise<{ ids: string[]; failure: string | null }> {
   const f = new PacketFilter(expr);
   const ids: string[] = [];
-  const s = await readCapture(file, (rec) => {
+  await readCapture(file, (rec) => {
     if (f.accepts(rec)) ids.push(identity(rec));
   });
   return { ids, failure: f.failure?.message ?? null };
