@@ -52,16 +52,7 @@ export interface TlsSummary {
   /** PLAINTEXT-IN-RECORDS check: application-data records whose first bytes were checked, body bytes in the histogram sample. */
   bodySample?: { records: number; bytes: number };
   /** TLS only (issue 10): facts of the whole-stream record walk. */
-  walk?: {
-    mode: 'whole-stream' | 'handshake-only';
-    established: boolean;
-    midStream: boolean;
-    records: { toServer: number; toClient: number };
-    gaps: { toServer: number; toClient: number };
-    resyncs: number;
-    unsyncedBytes: { toServer: number; toClient: number };
-    notCaptured: 'to-server' | 'to-client' | null;
-  };
+  walk?: TlsWalkFacts;
   /** DTLS only: HelloVerifyRequest seen. */
   helloVerifyRequest?: boolean;
 }
@@ -111,4 +102,19 @@ export interface FlowAnomaly {
   frame: number;
   dir?: 'to-server' | 'to-client';
   what: string;
+}
+
+/** Facts of the whole-stream walk (src/classify/verdict.ts turns them into a verdict, src/verify into findings). */
+export interface TlsWalkFacts {
+  mode: 'whole-stream' | 'handshake-only';
+  /** ServerHello, then protected records from both sides (Zeek's rule). */
+  established: boolean;
+  /** No hello either way: the capture started inside the session. */
+  midStream: boolean;
+  records: { toServer: number; toClient: number };
+  gaps: { toServer: number; toClient: number };
+  resyncs: number;
+  unsyncedBytes: { toServer: number; toClient: number };
+  /** The direction with no bytes at all, when only one was captured. */
+  notCaptured: 'to-server' | 'to-client' | null;
 }

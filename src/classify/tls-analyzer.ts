@@ -31,7 +31,7 @@ import {
 } from '../protocol/tls-record.js';
 import { isTls13Family, tlsVersionName } from '../protocol/tls-versions.js';
 import type { Dir, EvidenceLog, StreamAnalyzer } from './analyzer.js';
-import type { TlsSummary } from './facts.js';
+import type { TlsSummary, TlsWalkFacts } from './facts.js';
 import { PlaintextSampler } from './plaintext-sampler.js';
 
 const MAX_ALERTS = 8;
@@ -216,21 +216,6 @@ class DirState {
   readonly peek = new Uint8Array(4);
   peekLen = 0;
   bytes = 0;
-}
-
-/** Facts of the whole-stream walk (src/classify/verdict.ts turns them into a verdict, src/verify into findings). */
-export interface TlsWalkFacts {
-  mode: 'whole-stream' | 'handshake-only';
-  /** ServerHello, then protected records from both sides (Zeek's rule). */
-  established: boolean;
-  /** No hello either way: the capture started inside the session. */
-  midStream: boolean;
-  records: { toServer: number; toClient: number };
-  gaps: { toServer: number; toClient: number };
-  resyncs: number;
-  unsyncedBytes: { toServer: number; toClient: number };
-  /** The direction with no bytes at all, when only one was captured. */
-  notCaptured: 'to-server' | 'to-client' | null;
 }
 
 /** A rule the stream broke, in the analyzer's direction (verdict.ts orients it). */
