@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { checkFilter, FilterError } from '../capture/filter.js';
 import { LiveOpenError, openLive } from '../capture/live.js';
+import { parseTimeWindow, TimeBoundError, type TimeWindowSpec } from '../capture/time-window.js';
 import { CaptureAnalysis, type CaptureAnalysisResult } from '../engine/analyze.js';
 import { analyzeCaptures } from '../engine/parallel.js';
 import { DEFAULT_PORT_SPEC, PortSet } from '../flow/ports.js';
@@ -18,6 +19,8 @@ export interface CaptureCliOptions {
   filter?: string;
   duration?: string;
   count?: string;
+  since?: string;
+  until?: string;
   maxFlows?: string;
   workers?: string;
   maxListed?: string;
@@ -39,6 +42,11 @@ export function addCaptureOptions(cmd: Command): Command {
       '--count <packets>',
       'stop after this many packets (live capture; on files the first N of each, as tcpdump -c)',
     )
+    .option(
+      '--since <time>',
+      'files: analyse only packets at or after this time (Unix seconds, or ISO 8601 with a zone: 2026-12-03T10:00:00Z)',
+    )
+    .option('--until <time>', 'files: analyse only packets before this time (same forms as --since)')
     .option('--buffer-size <bytes>', 'live capture: kernel ring size in bytes (default 33554432)')
     .option('--snaplen <bytes>', 'live capture: bytes kept of each packet (default 262144)')
     .option('--max-flows <n>', 'live flows held at most (older ones are finalised)', '65536')
@@ -86,6 +94,15 @@ export async function runCaptures(files: string[], o: CaptureCliOptions): Promis
     throw new UsageError('give capture files or --interface, not both');
   if (o.interface === undefined && duration !== undefined)
     throw new UsageError('--duration applies to live capture (--interface); on capture files use --count');
+  if (o.interface !== undefined && (o.since !== undefined || o.until !== undefined))
+    throw new UsageError('--since and --until apply to capture files; on live capture use --duration');
+  let timeWindow: TimeWindowSpec | undefined;
+  try {
+    timeWindow = parseTimeWindow(o.since, o.until);
+  } catch (e) {
+    if (e instanceof TimeBoundError) throw new UsageError(`--since/--until: ${e.message}`);
+    throw e;
+  }
   if (o.filter !== undefined && o.interface === undefined) {
     try {
       checkFilter(o.filter);
@@ -98,6 +115,7 @@ export async function runCaptures(files: string[], o: CaptureCliOptions): Promis
     ports,
     listAll: o.all === true,
     ...(o.filter !== undefined && o.interface === undefined ? { filter: o.filter } : {}),
+    ...(timeWindow !== undefined ? { timeWindow } : {}),
     ...(maxFlows ? { maxFlows } : {}),
     ...(maxResults ? { maxResults } : {}),
     // Files: the first N packets (after --filter) of each, as tcpdump -c N -r FILE.
@@ -168,6 +186,10 @@ export async function runCaptures(files: string[], o: CaptureCliOptions): Promis
     }
     if (c.filter !== undefined && c.filter.matched === 0 && c.packets > 0) {
       warnings.push(`${c.file}: --filter kept none of its ${c.packets} packets`);
+    }
+    const w = c.timeWindow;
+    if (w !== undefined && w.kept === 0 && w.before + w.after > 0) {
+      warnings.push(`${c.file}: no packet in the --since/--until window (${w.before} before it, ${w.after} after it)`);
     }
   }
   const flows = results.flatMap((r) => r.flows);

@@ -4,6 +4,7 @@
  */
 import { PacketFilter } from '../capture/filter.js';
 import { readCapture } from '../capture/read.js';
+import { formatInstant, TimeWindow, type TimeWindowSpec } from '../capture/time-window.js';
 import type { CaptureSummary, DropWindow, PacketRecord } from '../capture/types.js';
 import { classifierFactory, type FlowClassifier } from '../classify/flow-classifier.js';
 import { flowVerdict } from '../classify/verdict.js';
@@ -46,6 +47,8 @@ export interface AnalyzeOptions {
   filter?: string;
   /** Analyse only the first N packets (after the filter), as tcpdump -c N on a file. */
   count?: number;
+  /** `--since` / `--until` on files: only packets in [since, until) are analysed (after the filter, before count). */
+  timeWindow?: TimeWindowSpec;
   /** UDP ports decoded as VXLAN (default 4789, 8472, 4790) and GENEVE (default 6081). */
   vxlanPorts?: number[];
   genevePorts?: number[];
@@ -86,6 +89,7 @@ export class CaptureAnalysis {
   private readonly encapByProto = new Float64Array(256);
   private encapPackets = 0;
   private readonly viaOfCtx = (ctx: number) => this.contexts.via(ctx);
+  private readonly window: TimeWindow | null;
   /** Packets taken so far (for `count`). */
   private taken = 0;
   private readonly results: FlowResult[] = [];
@@ -107,6 +111,7 @@ export class CaptureAnalysis {
     private readonly opts: AnalyzeOptions,
   ) {
     this.filter = opts.filter !== undefined ? new PacketFilter(opts.filter) : null;
+    this.window = opts.timeWindow !== undefined ? new TimeWindow(opts.timeWindow) : null;
     this.decodeConfig = newDecodeConfig({
       vxlan: opts.vxlanPorts,
       geneve: opts.genevePorts,
@@ -125,6 +130,7 @@ export class CaptureAnalysis {
   /** The packet handler to give a capture reader (bound, allocation-free per packet). */
   readonly onPacket = (rec: PacketRecord): void => {
     if (this.filter !== null && !this.filter.accepts(rec)) return;
+    if (this.window !== null && !this.window.accepts(rec.tsSec, rec.tsNsec)) return;
     if (this.opts.count !== undefined && ++this.taken > this.opts.count) return;
     const p = this.decoded;
     const st = decodePacket(rec, p, this.frags, this.decodeConfig);
@@ -215,6 +221,12 @@ export class CaptureAnalysis {
     }
     const f = this.filter;
     if (f !== null) capture.filter = { expression: f.expression, matched: f.matched, rejected: f.rejected };
+    const w = this.window;
+    if (w !== null) {
+      capture.timeWindow = { kept: w.kept, before: w.before, after: w.after };
+      if (w.spec.since !== undefined) capture.timeWindow.since = formatInstant(w.spec.since);
+      if (w.spec.until !== undefined) capture.timeWindow.until = formatInstant(w.spec.until);
+    }
     if (summary.error) {
       capture.error = { kind: summary.error.kind, offset: summary.error.offset, message: summary.error.message };
     } else if (f?.failure) {

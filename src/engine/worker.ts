@@ -3,6 +3,7 @@
  * the flows, and posts the CaptureAnalysisResult back. Compiled to dist/src/engine/worker.js.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import type { TimeWindowSpec } from '../capture/time-window.js';
 import { PortSet } from '../flow/ports.js';
 import { analyzeCaptureFile } from './analyze.js';
 
@@ -14,6 +15,7 @@ export interface WorkerInput {
   maxResults?: number;
   listAll?: boolean;
   filter?: string;
+  timeWindow?: TimeWindowSpec;
   shard: { index: number; count: number };
 }
 

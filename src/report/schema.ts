@@ -131,6 +131,11 @@ export interface CaptureResult {
   dropWindows?: { fromSec: number; toSec: number; count: number }[];
   /** `--filter` on files: the expression, and how many packets it kept and rejected (as tcpdump -r FILE EXPR). */
   filter?: { expression: string; matched: number; rejected: number };
+  /**
+   * `--since` / `--until` on files: the window in ISO 8601 UTC, and the packets kept in it and left out before and
+   * after it (counted after `--filter`, before `--count`).
+   */
+  timeWindow?: { since?: string; until?: string; kept: number; before: number; after: number };
   flowsEvicted: number;
   flowsTotal: number;
   /**

@@ -111,11 +111,19 @@ export function verdictCounts(doc: ResultDocument): string {
   return parts.join(', ');
 }
 
+/** " (window SINCE to UNTIL: K of N packets)" when --since/--until cut the capture, else "". */
+export function windowNote(doc: ResultDocument, capture: string): string {
+  const w = doc.captures.find((c) => c.file === capture)?.timeWindow;
+  if (w === undefined) return '';
+  const total = w.kept + w.before + w.after;
+  return ` (window ${w.since ?? 'start'} to ${w.until ?? 'end'}: ${w.kept} of ${total} packets)`;
+}
+
 export function writeTable(doc: ResultDocument, out: NodeJS.WritableStream, o: TableOptions): void {
   const lines: string[] = [];
   for (const [capture, flows] of byCapture(doc.flows)) {
     if (lines.length > 0) lines.push('');
-    lines.push(printable(`Capture ${basename(capture)}`), flowsTable(flows, o));
+    lines.push(printable(`Capture ${basename(capture)}${windowNote(doc, capture)}`), flowsTable(flows, o));
   }
   if (doc.flows.length === 0) lines.push('no flows');
   if (doc.mounts && doc.mounts.length > 0) {
