@@ -230,6 +230,9 @@ export interface TunnelStatus {
   pidReason?: string;
 }
 
+/** A mount option's value: its text, or true for a flag option (`tls`, `ro`). */
+export type OptionValue = true | string;
+
 export interface MountResult {
   mountPoint: string;
   server: string;
@@ -245,7 +248,7 @@ export interface MountResult {
   verdict: MountVerdict;
   reason: string;
   sources: SourceRef[];
-  options: Record<string, string | true>;
+  options: Record<string, OptionValue>;
   /** Loopback mounts only: what is known of the tunnel behind them. */
   tunnel?: TunnelStatus;
 }
@@ -296,7 +299,7 @@ export interface GoneFinding {
 
 export interface ResultDocument {
   schema: 'wireseal/result';
-  schemaVersion: string;
+  schemaVersion: typeof RESULT_SCHEMA_VERSION;
   tool: { name: 'wireseal'; version: string };
   generatedAt: string;
   command: string;
