@@ -29,7 +29,8 @@ import {
   TLS_MAX_RECORD_LEN,
   TLS_RECORD_HEADER_LEN,
 } from '../protocol/tls-record.js';
-import { isTls13Family, tlsVersionName } from '../protocol/tls-versions.js';
+import { isTls13Suite } from '../protocol/tls-grade.js';
+import { isTls13Draft, isTls13Family, tlsVersionName } from '../protocol/tls-versions.js';
 import type { Dir, EvidenceLog, StreamAnalyzer } from './analyzer.js';
 import type { TlsSummary, TlsWalkFacts } from './facts.js';
 import { PlaintextSampler } from './plaintext-sampler.js';
@@ -51,6 +52,8 @@ export class HelloState {
   serverHello: ServerHello | null = null;
   clientHelloDir: Dir | null = null;
   serverHelloDir: Dir | null = null;
+  /** Frame of the real ServerHello (0 when not seen). */
+  serverHelloFrame = 0;
   helloRetryRequest = false;
   /** The first HelloRetryRequest: RFC 8446 4.1.4 binds the later ServerHello to its version and cipher suite. */
   retryRequest: ServerHello | null = null;
@@ -101,6 +104,7 @@ export class HelloState {
     if (this.serverHello !== null) return true;
     this.serverHello = sh;
     this.serverHelloDir = dir;
+    this.serverHelloFrame = frame;
     const v = tlsVersionName(negotiatedVersion(sh), this.dtls);
     let what = `ServerHello selects ${v} ${cipherSuiteLabel(sh.cipherSuite)}`;
     if (this.resumed()) what += '; session resumed';
@@ -187,6 +191,8 @@ class DirState {
   readonly hdr = new Uint8Array(TLS_RECORD_HEADER_LEN);
   hdrLen = 0;
   type = 0;
+  /** Record-layer version of the current record. */
+  recVersion = 0;
   recLen = 0;
   bodyLeft = 0;
   /** A ChangeCipherSpec was sent this way: later handshake records are encrypted (TLS <= 1.2). */
@@ -202,6 +208,8 @@ class DirState {
   unsyncedBytes = 0;
   /** Frame of this direction's FIN (0 = none yet). */
   finFrame = 0;
+  /** Bytes came after that FIN (reported once). */
+  afterFin = false;
   /** What came last this way, for naming where readable bytes appeared. */
   last: 'handshake' | 'gap' | 'alert' = 'handshake';
   /** Protected records this way after the ServerHello (TLS 1.3: application data; TLS <= 1.2: handshake after CCS). */
@@ -288,6 +296,14 @@ export class TlsAnalyzer implements StreamAnalyzer {
     this.events.push({ code, frame, dir, what });
   }
 
+  /** The session is, or may still turn out to be, TLS 1.3 (a HelloRetryRequest, or 1.3 offered and no ServerHello yet). */
+  private get mayBeTls13(): boolean {
+    const h = this.hello;
+    if (h.serverHello !== null) return h.tls13;
+    if (h.helloRetryRequest) return true;
+    return h.clientHello !== null && offeredVersions(h.clientHello).some(isTls13Family);
+  }
+
   /** ServerHello, then protected records from both sides. */
   get established(): boolean {
     return this.hello.serverHello !== null && this.dirs[0].protectedSeen && this.dirs[1].protectedSeen;
@@ -327,8 +343,12 @@ export class TlsAnalyzer implements StreamAnalyzer {
     return null;
   }
 
-  get appDataRecords(): number {
-    return this.appData[0] + this.appData[1];
+  /**
+   * Application-data records went both ways: the session carried data. One side's alone is not enough (TLS 1.3
+   * sends its encrypted handshake flight as application-data records).
+   */
+  get appDataBothWays(): boolean {
+    return this.appData[0] > 0 && this.appData[1] > 0;
   }
 
   /** A valid record stream was seen in at least one direction. */
@@ -360,8 +380,11 @@ export class TlsAnalyzer implements StreamAnalyzer {
     const s = this.dirs[dir];
     if (length <= 0) return length;
     s.bytes += length;
-    if (s.finFrame !== 0 && s.finFrame < frame)
-      this.event('TLS-RECORD-VIOLATION', frame, dir, `bytes after this side's FIN (frame ${s.finFrame})`);
+    if (s.finFrame !== 0 && s.finFrame < frame && !s.afterFin) {
+      // Nothing may follow a side's FIN (RFC 9293 3.10.7.4): bytes after it are injected or a new stream, never proof.
+      s.afterFin = true;
+      this.violation(dir, frame, `bytes after this side's FIN (frame ${s.finFrame})`);
+    }
     if (s.mode === 'invalid') return length;
     if (s.mode !== 'sync' && !this.trySync(s, dir, data, offset, length, frame)) return length;
     const end = offset + length;
@@ -519,12 +542,13 @@ export class TlsAnalyzer implements StreamAnalyzer {
     const len = checkTlsHeader(hbuf, hoff);
     if (len < 0) return false;
     s.type = hbuf[hoff]!;
+    s.recVersion = (hbuf[hoff + 1]! << 8) | hbuf[hoff + 2]!;
     this.phaseRules(s, dir, hbuf, hoff, len, frame);
     s.recLen = len;
     s.bodyLeft = len;
     s.alertLen = 0;
     s.records++;
-    if (s.firstVersion === null) s.firstVersion = (hbuf[hoff + 1]! << 8) | hbuf[hoff + 2]!;
+    if (s.firstVersion === null) s.firstVersion = s.recVersion;
     recordCount(this.counts, s.type);
     if (s.type === CT_APPLICATION_DATA) this.plaintext.begin(dir);
     if (len === 0) this.endRecord(s, dir, frame);
@@ -561,8 +585,10 @@ export class TlsAnalyzer implements StreamAnalyzer {
   /** The real ServerHello: fixes the record version; a suite its version does not allow fails the handshake. */
   private onSessionFixed(sh: ServerHello, dir: Dir, frame: number): void {
     const tls13 = this.hello.tls13;
-    this.expectVersion = tls13 ? 0x0303 : sh.legacyVersion;
-    const suite13 = sh.cipherSuite >= 0x1301 && sh.cipherSuite <= 0x13ff;
+    // RFC 8446 fixes 0x0303 on every record; drafts before 22 used the record version of the ServerHello (0x0301).
+    const draft = isTls13Draft(negotiatedVersion(sh));
+    this.expectVersion = tls13 ? (draft ? this.dirs[dir].recVersion : 0x0303) : sh.legacyVersion;
+    const suite13 = isTls13Suite(sh.cipherSuite);
     if (tls13 !== suite13 && this.failure === null) {
       const v = tlsVersionName(negotiatedVersion(sh), false);
       this.failure = { frame, dir, what: `${cipherSuiteLabel(sh.cipherSuite)} is not a suite ${v} allows` };
@@ -597,7 +623,8 @@ export class TlsAnalyzer implements StreamAnalyzer {
         this.evidence.add(frame, dir, 'application data records both ways');
       }
     } else if (s.type === CT_CHANGE_CIPHER_SPEC) {
-      s.ccs = true;
+      // TLS 1.3's compatibility ChangeCipherSpec (RFC 8446 D.4) protects nothing: plaintext hellos may follow it.
+      if (!this.mayBeTls13) s.ccs = true;
     } else if (s.type === CT_HANDSHAKE && s.peekLen === 4) {
       const p = s.peek;
       const msgLen = (p[1]! << 16) | (p[2]! << 8) | p[3]!;

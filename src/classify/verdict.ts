@@ -3,6 +3,7 @@
  * `encrypted` only on a valid TLS/DTLS record stream with a known, strong suite, or on RPCSEC_GSS privacy;
  * whatever the capture does not show is `unknown`.
  */
+import { isNullSuite } from '../protocol/tls-grade.js';
 import type { Dir } from './analyzer.js';
 import type { DtlsAnalyzer } from './dtls-analyzer.js';
 import type { FlowAnomaly, FlowClass, RpcSummary, TlsSummary, Verdict } from './facts.js';
@@ -49,19 +50,20 @@ function withPlaintextCheck(v: FlowVerdict, sampler: PlaintextSampler, ctx: Flow
   return { ...v, verdict: 'cleartext', reason: what, anomalies };
 }
 
-/** NULL-encryption suites carry plaintext inside TLS records. */
+/** NULL-encryption and integrity-only suites (RFC 9150) carry plaintext inside TLS records. */
 function isNullCipher(s: TlsSummary): boolean {
-  return /_WITH_NULL_|^TLS_NULL_WITH_NULL_NULL$|_NULL_SHA|_NULL_MD5/.test(s.cipherSuite) && s.cipherSuiteId !== null;
+  return s.cipherSuiteId !== null && isNullSuite(s.cipherSuiteId);
 }
 
 export function tlsVerdict(s: TlsSummary, what: string): { verdict: Verdict; reason: string } {
+  // Records under a suite that does not encrypt are readable, whether or not their stream parses.
+  if (isNullCipher(s)) return { verdict: 'cleartext', reason: `${s.cipherSuite} does not encrypt` };
   if (!s.validRecordStream)
     return { verdict: 'unknown', reason: `${what} record stream broken: not proof of encryption` };
   if (s.cipherSuiteId === null) {
     const why = s.handshake === 'client-hello-only' ? 'no ServerHello: nothing negotiated' : 'handshake not captured';
     return { verdict: 'unknown', reason: `${what} records, but ${why}: cipher unknown` };
   }
-  if (isNullCipher(s)) return { verdict: 'cleartext', reason: `${s.cipherSuite} does not encrypt` };
   const desc = `${s.version} ${s.cipherSuite}`;
   switch (s.grade) {
     case 'strong':
@@ -108,12 +110,17 @@ function tlsStreamRules(v: FlowVerdict, t: TlsAnalyzer, ctx: FlowContext): FlowV
   }
   const failure = t.handshakeFailure;
   if (failure !== null) {
-    const flowed = t.appDataRecords > 0;
+    const flowed = t.appDataBothWays;
     const what = `handshake failed: ${failure.what}; ${flowed ? 'application data flowed' : 'no application data: nothing exposed'}`;
     anomalies.push(anomaly('TLS-HANDSHAKE-FAILED', failure.frame, failure.dir, what, ctx));
     out = { ...out, anomalies };
     set('unknown', what);
     return out;
+  }
+  if (out.verdict === 'cleartext') {
+    // A NULL or integrity-only suite (tlsVerdict): every record after the handshake is readable.
+    anomalies.push(anomaly('NULL-CIPHER', t.hello.serverHelloFrame, t.hello.serverHelloDir, s.cipherSuite, ctx));
+    return { ...out, anomalies };
   }
   if (w.mode === 'handshake-only') return out;
   if (t.unexplainedBytes > 0) {

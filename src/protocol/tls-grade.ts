@@ -36,6 +36,18 @@ interface Finding {
 /** TLS 1.3-style suites (no key exchange in the name) outside 0x13xx. */
 const TLS13_STYLE = new Set([0x00c6, 0x00c7, 0xc0b4, 0xc0b5, 0xc103, 0xc104, 0xc105, 0xc106]);
 
+/** A suite TLS 1.3 may negotiate: 0x13xx, SM4 (RFC 8998), integrity-only (RFC 9150), GOST (RFC 9367). */
+export function isTls13Suite(id: number): boolean {
+  return id >> 8 === 0x13 || TLS13_STYLE.has(id);
+}
+
+/** Suites whose records are not encrypted: NULL ciphers and RFC 9150's integrity-only TLS_SHA256_SHA256/SHA384_SHA384. */
+export function isNullSuite(id: number): boolean {
+  if (id === 0xc0b4 || id === 0xc0b5) return true;
+  const name = registeredCipherSuiteName(id);
+  return name !== undefined && /_WITH_NULL_|^TLS_NULL_WITH_NULL_NULL$/.test(name);
+}
+
 function aeadName(cipher: string): string | null {
   if (cipher.includes('POLY1305')) return 'ChaCha20-Poly1305';
   if (cipher.includes('AEGIS')) return 'AEGIS';
@@ -92,7 +104,7 @@ function suiteFindings(id: number, name: string, out: Finding[]): void {
     return;
   }
   if (name.includes('EXPORT')) out.push({ level: 'insecure', reason: 'export-grade cipher suite' });
-  if (id >> 8 === 0x13 || TLS13_STYLE.has(id)) {
+  if (isTls13Suite(id)) {
     const body = name.slice(4);
     if (id === 0xc0b4 || id === 0xc0b5) {
       out.push({ level: 'insecure', reason: 'no encryption (integrity-only suite)' });

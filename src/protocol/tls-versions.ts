@@ -27,9 +27,13 @@ function hex4(id: number): string {
   return `0x${id.toString(16).padStart(4, '0')}`;
 }
 
-/** True for a pre-standard TLS 1.3 version (IETF drafts 0x7fNN, Facebook 0xfb17/0xfb1a). */
+/**
+ * True for a pre-standard TLS 1.3 version: IETF drafts 0x7fNN, the 0x7eNN experiment variants browsers deployed in
+ * 2017-2018 (middlebox-compatibility trials of draft 22/23), Facebook's 0xfb17/0xfb1a.
+ */
 export function isTls13Draft(id: number): boolean {
-  return (id >> 8 === 0x7f && (id & 0xff) > 0) || id === 0xfb17 || id === 0xfb1a;
+  const hi = id >> 8;
+  return ((hi === 0x7f || hi === 0x7e) && (id & 0xff) > 0) || id === 0xfb17 || id === 0xfb1a;
 }
 
 /** True when the version is TLS 1.3, DTLS 1.3 or a TLS 1.3 draft. */
@@ -43,6 +47,7 @@ export function tlsVersionName(id: number, dtls: boolean): string {
   if (known !== undefined) return known;
   if (dtls && id === DTLS_1_0_OPENSSL_PRE) return 'DTLS 1.0 (OpenSSL pre 0.9.8f)';
   if (id >> 8 === 0x7f && (id & 0xff) > 0) return `TLS 1.3 (draft ${id & 0xff})`;
+  if (id >> 8 === 0x7e && (id & 0xff) > 0) return `TLS 1.3 (experiment ${id & 0xff})`;
   if (id === 0xfb17) return 'TLS 1.3 (Facebook draft 23)';
   if (id === 0xfb1a) return 'TLS 1.3 (Facebook draft 26)';
   if ((id & 0x0f0f) === 0x0a0a && id >> 8 === (id & 0xff)) return `GREASE (${hex4(id)})`;

@@ -94,7 +94,7 @@ function message(g: Group): string {
 function tlsMinor(version: string): number | null {
   const m = /^(?:TLS|DTLS) 1\.(\d)$/.exec(version);
   if (m) return Number(m[1]);
-  if (/^TLS 1\.3 \(draft/.test(version)) return 3;
+  if (/^TLS 1\.3 \((draft|experiment|Facebook)/.test(version)) return 3;
   if (/^SSL/.test(version)) return -1;
   return null;
 }

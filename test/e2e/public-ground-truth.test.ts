@@ -1,7 +1,8 @@
 /**
  * Every TLS, DTLS and ONC-RPC conversation of the public captures (captures/public/GROUND_TRUTH.tsv, tshark 4.0's
  * reading, corrected where INDEX.md says tshark is wrong) gets the same version, cipher suite, RPC programs,
- * credentials and call counts from wireseal.
+ * credentials and call counts from wireseal, and the verdict its `payload` column names. A payload value changes only
+ * with a tshark-backed reason in the row's notes (issue 10: 49 rows carry one).
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -21,6 +22,7 @@ interface Row {
   cipher: string;
   programs: string;
   credential: string;
+  payload: string;
   calls: string;
   replies: string;
   notes: string;
@@ -40,6 +42,7 @@ const rows: Row[] = lines.map((l) => {
     cipher: c[7]!,
     programs: c[8]!,
     credential: c[9]!,
+    payload: c[10]!,
     calls: c[11]!,
     replies: c[12]!,
     notes: c[13] ?? '',
@@ -70,6 +73,21 @@ function programList(s: string): string[] {
     .split(',')
     .map((p) => p.trim().replace(/ v(\d+)$/, '/$1'))
     .sort();
+}
+
+/** The verdicts a payload value allows: encrypted payload may be graded weak, never anything else. */
+const PAYLOAD_VERDICTS: Record<string, readonly string[]> = {
+  encrypted: ['encrypted', 'encrypted-weak'],
+  cleartext: ['cleartext'],
+  'cleartext inside TLS (NULL cipher)': ['cleartext'],
+  unknown: ['unknown'],
+};
+
+function payloadExpectation(row: Row, f: FlowResult): void {
+  const allowed = PAYLOAD_VERDICTS[row.payload];
+  expect(allowed, `payload column "${row.payload}"`).toBeDefined();
+  expect(allowed, `${row.conv}: verdict ${f.verdict} (${f.verdictReason})`).toContain(f.verdict);
+  if (row.payload.includes('NULL cipher')) expect(f.anomalies?.map((a) => a.code)).toContain('NULL-CIPHER');
 }
 
 function tlsExpectation(row: Row, f: FlowResult): void {
@@ -132,6 +150,16 @@ function rpcExpectation(row: Row, f: FlowResult): void {
 }
 
 describe('public captures match GROUND_TRUTH.tsv', () => {
+  it('every payload value is one the suite knows, and each verdict class is represented', () => {
+    const counts = new Map<string, number>();
+    for (const r of rows) counts.set(r.payload, (counts.get(r.payload) ?? 0) + 1);
+    expect(Object.fromEntries(counts)).toEqual({
+      encrypted: 321,
+      cleartext: 49,
+      'cleartext inside TLS (NULL cipher)': 1,
+      unknown: 83,
+    });
+  });
   const byFile = new Map<string, Row[]>();
   for (const r of rows) byFile.set(r.file, [...(byFile.get(r.file) ?? []), r]);
   for (const [file, rs] of byFile) {
@@ -143,6 +171,7 @@ describe('public captures match GROUND_TRUTH.tsv', () => {
         if (!f) continue;
         if (row.proto === 'RPC') rpcExpectation(row, f);
         else tlsExpectation(row, f);
+        payloadExpectation(row, f);
       }
     });
   }
