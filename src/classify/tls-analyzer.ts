@@ -6,6 +6,7 @@
  */
 import { cipherSuiteLabel, cipherSuiteName, gradeTls } from '../protocol/cipher-suites.js';
 import { probeRpcRecord } from '../protocol/rpc.js';
+import { isTls13Suite } from '../protocol/tls-grade.js';
 import {
   type ClientHello,
   HS_CLIENT_HELLO,
@@ -29,7 +30,6 @@ import {
   TLS_MAX_RECORD_LEN,
   TLS_RECORD_HEADER_LEN,
 } from '../protocol/tls-record.js';
-import { isTls13Suite } from '../protocol/tls-grade.js';
 import { isTls13Draft, isTls13Family, tlsVersionName } from '../protocol/tls-versions.js';
 import type { Dir, EvidenceLog, StreamAnalyzer } from './analyzer.js';
 import type { TlsSummary, TlsWalkFacts } from './facts.js';

@@ -113,7 +113,12 @@ describe('NULL and integrity-only suites are cleartext', () => {
   ] as const) {
     it(`RFC 9150 ${name} under TLS 1.3 is a suite 1.3 allows, but cleartext: NULL-CIPHER (exit 1)`, () => {
       const o = run(tls13(id));
-      expect(brief(o)).toEqual({ verdict: 'cleartext', anomalies: ['NULL-CIPHER'], findings: ['NULL-CIPHER'], exit: 1 });
+      expect(brief(o)).toEqual({
+        verdict: 'cleartext',
+        anomalies: ['NULL-CIPHER'],
+        findings: ['NULL-CIPHER'],
+        exit: 1,
+      });
       expect([o.tls?.cipherSuite, o.tls?.grade]).toEqual([name, 'insecure']);
     });
   }
