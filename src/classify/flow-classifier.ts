@@ -8,6 +8,7 @@
 import type { FlowAnalysis, FlowAnalysisFactory } from '../flow/flow.js';
 import { probeDtls } from '../protocol/dtls.js';
 import { probeCutRpcRecord, probeRpcDatagram, probeRpcRecord } from '../protocol/rpc.js';
+import { probeSslv2ClientHello } from '../protocol/sslv2.js';
 import { probeTls } from '../protocol/tls.js';
 import type { Dir } from './analyzer.js';
 import { EvidenceLog } from './analyzer.js';
@@ -35,6 +36,7 @@ export function serverSpeaksFirst(transport: 'tcp' | 'udp', d: Uint8Array, off: 
       const ht = d[off + 5];
       return ht === 2 ? true : ht === 1 ? false : null;
     }
+    if (probeSslv2ClientHello(d, off, len)) return false;
     return null;
   }
   if (len >= 8 && probeRpcDatagram(d, off, len)) {
@@ -67,6 +69,8 @@ export class FlowClassifier implements FlowAnalysis {
     readonly transport: 'tcp' | 'udp',
     /** On the NFS port set: unrecognised bytes make the flow "opaque" rather than "none". */
     readonly onServicePort: boolean,
+    /** --handshake-only: TLS analyzers stop after the handshake (weaker; never the default). */
+    readonly handshakeOnly = false,
   ) {}
 
   get finished(): boolean {
@@ -112,7 +116,7 @@ export class FlowClassifier implements FlowAnalysis {
     const used = this.rpc!.onData(dir, data, offset, length, frame);
     if (used < length && this.rpc!.upgradedToTls(dir)) {
       if (this.tls === null) {
-        this.tls = new TlsAnalyzer(this.evidence);
+        this.tls = new TlsAnalyzer(this.evidence, this.handshakeOnly);
         this.evidence.add(frame, dir, 'RPC-with-TLS: TLS starts on the same connection after STARTTLS');
       }
       if (dir === 0) this.tlsDir0 = true;
@@ -167,9 +171,9 @@ export class FlowClassifier implements FlowAnalysis {
       this.rpc = new RpcAnalyzer('tcp', this.evidence);
       return true;
     }
-    if (probeTls(data, offset, length)) {
+    if (probeTls(data, offset, length) || probeSslv2ClientHello(data, offset, length)) {
       this.detected = 'tls';
-      this.tls = new TlsAnalyzer(this.evidence);
+      this.tls = new TlsAnalyzer(this.evidence, this.handshakeOnly);
       this.tlsDir0 = true;
       this.tlsDir1 = true;
       return true;
@@ -197,5 +201,11 @@ export class FlowClassifier implements FlowAnalysis {
 /** The factory the engine gives the flow table. */
 export const classifierFactory: FlowAnalysisFactory = {
   create: (transport, onServicePort) => new FlowClassifier(transport, onServicePort),
+  serverSpeaksFirst,
+};
+
+/** The factory with --handshake-only: TLS is read up to its handshake and first records, then no more (weaker). */
+export const handshakeOnlyClassifierFactory: FlowAnalysisFactory = {
+  create: (transport, onServicePort) => new FlowClassifier(transport, onServicePort, true),
   serverSpeaksFirst,
 };

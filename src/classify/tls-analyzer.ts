@@ -6,6 +6,7 @@
  */
 import { cipherSuiteLabel, cipherSuiteName, gradeTls } from '../protocol/cipher-suites.js';
 import { probeRpcRecord } from '../protocol/rpc.js';
+import { readSslv2ClientHello, type Sslv2ClientHello } from '../protocol/sslv2.js';
 import { isTls13Suite } from '../protocol/tls-grade.js';
 import {
   type ClientHello,
@@ -210,6 +211,8 @@ class DirState {
   finFrame = 0;
   /** Bytes came after that FIN (reported once). */
   afterFin = false;
+  /** Bytes of an SSLv2 CLIENT-HELLO still to pass over (it is not a TLS record). */
+  skip = 0;
   /** What came last this way, for naming where readable bytes appeared. */
   last: 'handshake' | 'gap' | 'alert' = 'handshake';
   /** Protected records this way after the ServerHello (TLS 1.3: application data; TLS <= 1.2: handshake after CCS). */
@@ -233,7 +236,8 @@ export interface TlsEvent {
     | 'TLS-RECORD-VIOLATION'
     | 'TLS-HANDSHAKE-FAILED'
     | 'CAPTURE-GAP'
-    | 'SUITE-NOT-SEEN';
+    | 'SUITE-NOT-SEEN'
+    | 'SSLV2-HELLO';
   frame: number;
   dir: Dir | null;
   what: string;
@@ -281,6 +285,8 @@ export class TlsAnalyzer implements StreamAnalyzer {
   private failure: { frame: number; dir: Dir; what: string } | null = null;
   /** Readable bytes were found (the flow is cleartext). */
   readable = false;
+  /** The client opened with an SSLv2-format CLIENT-HELLO (null if not). */
+  sslv2: Sslv2ClientHello | null = null;
 
   constructor(
     private readonly evidence: EvidenceLog,
@@ -313,7 +319,8 @@ export class TlsAnalyzer implements StreamAnalyzer {
   walk(): TlsWalkFacts {
     const [a, b] = this.dirs;
     const h = this.hello;
-    const midStream = h.clientHello === null && h.serverHello === null && h.retryRequest === null;
+    const midStream =
+      h.clientHello === null && h.serverHello === null && h.retryRequest === null && this.sslv2 === null;
     const notCaptured = a.bytes === 0 && b.bytes > 0 ? 0 : b.bytes === 0 && a.bytes > 0 ? 1 : null;
     return {
       mode: this.handshakeOnly ? 'handshake-only' : 'whole-stream',
@@ -351,9 +358,9 @@ export class TlsAnalyzer implements StreamAnalyzer {
     return this.appData[0] > 0 && this.appData[1] > 0;
   }
 
-  /** A valid record stream was seen in at least one direction. */
+  /** A valid record stream was seen in at least one direction, or an SSLv2 hello opened the flow. */
   get isTls(): boolean {
-    return this.dirs[0].records > 0 || this.dirs[1].records > 0;
+    return this.dirs[0].records > 0 || this.dirs[1].records > 0 || this.sslv2 !== null;
   }
 
   /** True while no record header broke the stream. */
@@ -386,9 +393,17 @@ export class TlsAnalyzer implements StreamAnalyzer {
       this.violation(dir, frame, `bytes after this side's FIN (frame ${s.finFrame})`);
     }
     if (s.mode === 'invalid') return length;
-    if (s.mode !== 'sync' && !this.trySync(s, dir, data, offset, length, frame)) return length;
-    const end = offset + length;
     let pos = offset;
+    if (s.mode === 'start' && s.records === 0 && this.sslv2 === null)
+      this.sslv2Hello(s, dir, data, offset, length, frame);
+    if (s.skip > 0) {
+      const n = Math.min(s.skip, length);
+      s.skip -= n;
+      pos += n;
+      if (pos === offset + length) return length;
+    }
+    if (s.mode !== 'sync' && !this.trySync(s, dir, data, pos, offset + length - pos, frame)) return length;
+    const end = offset + length;
     while (pos < end) {
       if (s.bodyLeft > 0) {
         const take = Math.min(s.bodyLeft, end - pos);
@@ -420,6 +435,25 @@ export class TlsAnalyzer implements StreamAnalyzer {
       }
     }
     return length;
+  }
+
+  /**
+   * An SSLv2-format CLIENT-HELLO at the start of a direction: insecure by itself (SSLV2-HELLO), passed over; a TLS
+   * ServerHello and records may follow (the SSL 3.0/TLS compatible form), and are walked as usual.
+   */
+  private sslv2Hello(s: DirState, dir: Dir, data: Uint8Array, off: number, len: number, frame: number): void {
+    const h = readSslv2ClientHello(data, off, len);
+    if (h === null) return;
+    this.sslv2 = h;
+    this.hello.clientHelloDir = dir;
+    s.skip = h.length;
+    s.wantHello = false;
+    s.mode = 'sync';
+    const v = tlsVersionName(h.version, false);
+    const only = h.sslv2Only > 0 ? `, ${h.sslv2Only} of them SSLv2-only` : '';
+    const what = `SSLv2-format ClientHello (asks for ${v}; ${h.cipherSpecs} cipher specs${only})`;
+    this.event('SSLV2-HELLO', frame, dir, what);
+    this.evidence.add(frame, dir, what);
   }
 
   /** A FIN from this direction: later bytes this way are after the close. */
@@ -481,7 +515,7 @@ export class TlsAnalyzer implements StreamAnalyzer {
     }
     if (s.mode === 'start') {
       // If the other side's hello was captured, this side's start was captured too: its bytes must be records.
-      if (this.hello.clientHello !== null || this.hello.serverHello !== null) {
+      if (this.hello.clientHello !== null || this.hello.serverHello !== null || this.sslv2 !== null) {
         this.valid = false;
         this.evidence.add(frame, dir, 'bytes at stream start are not a TLS record header');
       } else {

@@ -117,6 +117,10 @@ function tlsStreamRules(v: FlowVerdict, t: TlsAnalyzer, ctx: FlowContext): FlowV
     set('unknown', what);
     return out;
   }
+  if (t.sslv2 !== null && out.verdict === 'encrypted') {
+    // A strong suite reached through an SSLv2-format hello is still an insecure negotiation (SSLV2-HELLO).
+    set('encrypted-weak', `${out.reason} (insecure: negotiated from an SSLv2-format ClientHello)`);
+  }
   if (out.verdict === 'cleartext') {
     // A NULL or integrity-only suite (tlsVerdict): every record after the handshake is readable.
     anomalies.push(anomaly('NULL-CIPHER', t.hello.serverHelloFrame, t.hello.serverHelloDir, s.cipherSuite, ctx));

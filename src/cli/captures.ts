@@ -28,6 +28,8 @@ export interface CaptureCliOptions {
   snaplen?: string;
   all?: boolean;
   wide?: boolean;
+  /** verify-encryption --handshake-only (weaker: see docs/verdicts.md). */
+  handshakeOnly?: boolean;
 }
 
 export function addCaptureOptions(cmd: Command): Command {
@@ -114,6 +116,7 @@ export async function runCaptures(files: string[], o: CaptureCliOptions): Promis
   const opts = {
     ports,
     listAll: o.all === true,
+    ...(o.handshakeOnly === true ? { handshakeOnly: true } : {}),
     ...(o.filter !== undefined && o.interface === undefined ? { filter: o.filter } : {}),
     ...(timeWindow !== undefined ? { timeWindow } : {}),
     ...(maxFlows ? { maxFlows } : {}),

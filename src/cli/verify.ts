@@ -63,7 +63,9 @@ async function resolvePolicy(o: VerifyOptions) {
       throw e;
     }
   }
+  if (o.handshakeOnly === true) policy.handshakeOnly = true;
   const echo: PolicyEcho = { minGrade: policy.minGrade, minTls: policy.minTls, ports: o.ports };
+  if (policy.handshakeOnly) echo.handshakeOnly = true;
   if (file) echo.file = file.file;
   if (policy.allowedSuites) echo.allowedSuites = [...policy.allowedSuites];
   if (policy.requireCertificateVerification !== undefined)
@@ -99,6 +101,10 @@ export function registerVerify(program: Command, done: Done): void {
     )
     .option('--host-root <dir>', 'cross-reference with mounts and tunnel configs under DIR (an evidence bundle)')
     .option('--local', "cross-reference with this host's mounts and tunnel configs")
+    .option(
+      '--handshake-only',
+      'WEAKER, opt-in: stop reading each TLS flow after its handshake and first records (cleartext later in the flow is not seen); such flows are never verified, so the run exits 4 at best',
+    )
     .addHelpText('after', `\n${EXIT_CODES_HELP}`)
     .action(async (files: string[], o: VerifyOptions) => {
       if (o.hostRoot !== undefined && o.local) throw new UsageError('give --host-root or --local, not both');

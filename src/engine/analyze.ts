@@ -6,7 +6,7 @@ import { PacketFilter } from '../capture/filter.js';
 import { readCapture } from '../capture/read.js';
 import { formatInstant, TimeWindow, type TimeWindowSpec } from '../capture/time-window.js';
 import type { CaptureSummary, DropWindow, PacketRecord } from '../capture/types.js';
-import { classifierFactory, type FlowClassifier } from '../classify/flow-classifier.js';
+import { classifierFactory, type FlowClassifier, handshakeOnlyClassifierFactory } from '../classify/flow-classifier.js';
 import { flowVerdict } from '../classify/verdict.js';
 import { type DecodeConfig, decodePacket, newDecodeConfig } from '../decode/decode.js';
 import { FragmentReassembler } from '../decode/fragments.js';
@@ -52,6 +52,11 @@ export interface AnalyzeOptions {
   /** UDP ports decoded as VXLAN (default 4789, 8472, 4790) and GENEVE (default 6081). */
   vxlanPorts?: number[];
   genevePorts?: number[];
+  /**
+   * --handshake-only (Suricata's `encryption-handling: bypass`): stop reading a TLS flow once its handshake and the
+   * first application data both ways were seen. Weaker: bytes after that point are not examined. Never the default.
+   */
+  handshakeOnly?: boolean;
 }
 
 const PROTO_NAMES: Record<number, string> = { 1: 'icmp', 6: 'tcp', 17: 'udp', 58: 'icmpv6' };
@@ -119,7 +124,7 @@ export class CaptureAnalysis {
     });
     this.table = new FlowTable({
       ports: opts.ports,
-      analysis: classifierFactory,
+      analysis: opts.handshakeOnly === true ? handshakeOnlyClassifierFactory : classifierFactory,
       maxFlows: opts.maxFlows ?? 65536,
       maxHeldBytes: opts.maxHeldBytes ?? 256 * 1024,
       onFlowDone: (f) => this.flowDone(f),

@@ -46,6 +46,7 @@ function workerInput(path: string, opts: AnalyzeOptions, index: number, count: n
   if (opts.maxHeldBytes !== undefined) w.maxHeldBytes = opts.maxHeldBytes;
   if (opts.maxResults !== undefined) w.maxResults = opts.maxResults;
   if (opts.listAll !== undefined) w.listAll = opts.listAll;
+  if (opts.handshakeOnly !== undefined) w.handshakeOnly = opts.handshakeOnly;
   if (opts.filter !== undefined) w.filter = opts.filter;
   if (opts.timeWindow !== undefined) w.timeWindow = opts.timeWindow;
   return w;

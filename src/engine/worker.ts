@@ -14,6 +14,7 @@ export interface WorkerInput {
   maxHeldBytes?: number;
   maxResults?: number;
   listAll?: boolean;
+  handshakeOnly?: boolean;
   filter?: string;
   timeWindow?: TimeWindowSpec;
   shard: { index: number; count: number };

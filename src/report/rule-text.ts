@@ -133,6 +133,13 @@ export const RULE_TEXT: Record<FindingCode, RuleText> = {
     fix: 'Check certificates, allowed versions and suites on both ends of the tunnel.',
     tags: ['crypto'],
   },
+  'HANDSHAKE-ONLY': {
+    title: 'TLS flow read only up to its handshake',
+    meaning:
+      'With --handshake-only the flow was not walked to its end: cleartext after the handshake would not have been seen, so the flow is not verified.',
+    fix: 'Run without --handshake-only for evidence that every byte of the flow was protected.',
+    tags: ['coverage'],
+  },
   'SSLV2-HELLO': {
     title: 'SSLv2 ClientHello',
     meaning: 'A client offered a connection in the SSLv2 hello format, which belongs to long-broken protocol versions.',

@@ -287,6 +287,8 @@ export interface PolicyEcho {
   failOn?: Severity | 'new';
   /** --baseline FILE, when given. */
   baseline?: string;
+  /** --handshake-only: TLS flows were read only up to their handshake (weaker; such flows are never verified). */
+  handshakeOnly?: boolean;
 }
 
 /** A baseline finding that this run no longer raises. */

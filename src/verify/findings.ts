@@ -98,6 +98,11 @@ export const FINDING_CODES = {
       'flow policy: fatal alert before establishment, HelloRetryRequest without a second ServerHello, suite not allowed in its version; info when no application data flowed, medium otherwise',
   },
   'SSLV2-HELLO': { severity: 'high', raisedBy: 'flow policy: an SSLv2-format ClientHello on an NFS-relevant flow' },
+  'HANDSHAKE-ONLY': {
+    severity: 'info',
+    raisedBy:
+      'flow policy: with --handshake-only, a TLS flow with an acceptable suite whose bytes after the handshake were not examined: never verified (exit 4 at best)',
+  },
   'CAPTURE-GAP': {
     severity: 'low',
     raisedBy: 'flow policy: bytes of an NFS-relevant TCP flow missing from the capture (counted per direction)',

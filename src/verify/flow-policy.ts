@@ -32,6 +32,8 @@ export interface FlowPolicy {
   minTls: '1.2' | '1.3';
   /** Policy file: when set, only these IANA suite names are acceptable (on top of minGrade and minTls). */
   allowedSuites?: readonly string[];
+  /** --handshake-only: TLS flows were not walked to their end, so none is verified (HANDSHAKE-ONLY, exit 4 at best). */
+  handshakeOnly?: boolean;
 }
 
 /** RPC programs whose cleartext traffic leaks file handles, paths or lock state. */
@@ -218,6 +220,12 @@ export function flowIssue(f: JudgedFlow, policy: FlowPolicy): FlowIssue | null {
         code: 'WEAK-CIPHER',
         severity: s.grade === 'insecure' ? 'high' : 'medium',
         detail: `${s.version} ${s.cipherSuite}: ${reasons.join(', ')}`,
+      };
+    if (policy.handshakeOnly === true && f.class !== 'dtls')
+      return {
+        code: 'HANDSHAKE-ONLY',
+        severity: 'info',
+        detail: `${f.class} read only up to its handshake (--handshake-only): later bytes were not examined, not verified`,
       };
     return null;
   }

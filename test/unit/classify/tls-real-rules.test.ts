@@ -298,3 +298,59 @@ describe('bytes after FIN', () => {
     expect(o.exit).toBe(1);
   });
 });
+
+/** An SSLv2-format CLIENT-HELLO: version, cipher specs (24-bit each), 16-byte challenge. */
+function sslv2Hello(version: number, specs: number[]): number[] {
+  const body = [
+    1,
+    version >> 8,
+    version & 0xff,
+    0,
+    specs.length * 3,
+    0,
+    0,
+    0,
+    16,
+    ...specs.flatMap((s) => [(s >> 16) & 0xff, (s >> 8) & 0xff, s & 0xff]),
+    ...new Array(16).fill(0x5a),
+  ];
+  return [0x80 | (body.length >> 8), body.length & 0xff, ...body];
+}
+
+describe('SSLv2-format ClientHellos', () => {
+  it('a pure SSL 2.0 hello answered by an SSL 2.0 SERVER-HELLO: SSLV2-HELLO (high, exit 1), never encrypted', () => {
+    const serverHello = [0x80, 0x30, 4, 0, 1, 0, 2, ...keystream(46, 3)];
+    const o = run([
+      [0, sslv2Hello(0x0002, [0x010080, 0x0700c0])],
+      [1, serverHello],
+      [0, keystream(60, 4)],
+    ]);
+    expect(o.verdict).toBe('unknown');
+    expect(o.anomalies).toContain('SSLV2-HELLO');
+    expect(o.findings).toContain('SSLV2-HELLO');
+    expect(o.exit).toBe(1);
+  });
+  it('an SSLv2-compatible hello asking for TLS 1.2, answered in TLS: at best encrypted-weak, SSLV2-HELLO (exit 1)', () => {
+    const steps = tls12(0xc030);
+    steps[0] = [0, sslv2Hello(0x0303, [0x00c030, 0x0000ff])];
+    const o = run(steps);
+    expect(brief(o)).toEqual({
+      verdict: 'encrypted-weak',
+      anomalies: ['SSLV2-HELLO'],
+      findings: ['SSLV2-HELLO'],
+      exit: 1,
+    });
+    expect(o.tls?.cipherSuite).toBe('TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384');
+  });
+  it('twin: the same session opened by a TLS ClientHello is encrypted (exit 0)', () => {
+    expect(brief(run(tls12(0xc030)))).toEqual(VERIFIED);
+  });
+  it('twin: an ONC-RPC record mark (high bit set too) is not taken for an SSLv2 hello', () => {
+    const o = run([
+      [0, RPC],
+      [1, RPC],
+    ]);
+    expect(o.anomalies).not.toContain('SSLV2-HELLO');
+    expect(o.verdict).toBe('cleartext');
+  });
+});
