@@ -64,9 +64,13 @@ export abstract class ChunkedParser {
     rec.fileOffset = this.consumed;
     this.packets++;
     rec.frame = ++this.frames;
-    if (rec.caplen < rec.origLen) this.truncatedPackets++;
+    // A frame check sequence stripped by the reader is not a cut.
+    if (rec.caplen < rec.origLen - this.fcsBytes) this.truncatedPackets++;
     this.onPacket(rec);
   }
+
+  /** Bytes of frame check sequence the format says each frame ends with (stripped from caplen by the reader). */
+  protected fcsBytes = 0;
 
   protected fail(offset: number, kind: CaptureErrorKind, detail: string): void {
     if (this.error === undefined) this.error = new CaptureError(this.file, offset, kind, detail);

@@ -73,7 +73,9 @@ export class PcapParser extends ChunkedParser {
     const frac = u32(buf, off + 4, le);
     const origLen = u32(buf, off + 12, le);
     const rec = this.rec;
-    const caplen = len - this.recHeader;
+    let caplen = len - this.recHeader;
+    // The FCS is the last fcsBytes of the frame on the wire: captured bytes past origLen - fcsBytes are not packet.
+    if (this.fcsBytes > 0) caplen = Math.max(0, Math.min(caplen, origLen - this.fcsBytes));
     // Fractions of a second beyond one second (seen in damaged files) carry into the seconds.
     const nsec = this.nsec ? frac : frac * 1000;
     if (nsec < 1e9) {
@@ -110,8 +112,16 @@ export class PcapParser extends ChunkedParser {
       return false;
     }
     this.snaplen = u32(16);
-    // Bits 26-31 of the link-type field carry FCS information; the link type is the low 16 bits.
-    this.linkType = u32(20) & 0xffff;
+    // The link-type field as libpcap 1.10 reads it: link type in bits 0-15, bits 16-25 reserved (must be zero), bit
+    // 26 the F flag saying bits 28-31 hold the FCS length in 16-bit words (bit 27 reserved with them).
+    const field = u32(20);
+    if ((field & 0x03ff0000) !== 0) {
+      const hex = `0x${field.toString(16).padStart(8, '0')}`;
+      this.fail(20, 'corrupt', `link-type field ${hex} has reserved bits 16-25 set (libpcap rejects it)`);
+      return false;
+    }
+    this.linkType = field & 0xffff;
+    this.fcsBytes = (field & 0x04000000) !== 0 ? ((field >>> 28) & 0xf) * 2 : 0;
     this.rec.linkType = this.linkType;
     this.rec.interfaceId = 0;
     this.interfaces.push({
@@ -119,6 +129,7 @@ export class PcapParser extends ChunkedParser {
       linkType: this.linkType,
       snaplen: this.snaplen,
       tsresol: this.nsec ? 9 : 6,
+      ...(this.fcsBytes > 0 ? { fcsBytes: this.fcsBytes } : {}),
     });
     this.headerDone = true;
     return true;

@@ -106,8 +106,9 @@ export class PcapngParser extends ChunkedParser {
     }
     const major = this.u16(buf, off + 12);
     const minor = this.u16(buf, off + 14);
-    if (major !== 1) {
-      this.fail(this.consumed + 12, 'unsupported', `pcapng version ${major}.${minor} (only 1.x is supported)`);
+    // As libpcap 1.10: 1.0 and 1.2 (written by some tools for the same format) are read, 1.1 and others are not.
+    if (major !== 1 || (minor !== 0 && minor !== 2)) {
+      this.fail(this.consumed + 12, 'unsupported', `pcapng version ${major}.${minor} (libpcap reads only 1.0 and 1.2)`);
       return false;
     }
     // Options start after the 8-byte section length; only their bounds matter to us.

@@ -39,6 +39,8 @@ export interface CaptureInterface {
   /** Timestamp resolution as a power: units per second = 10^n or 2^n (see tsresolBinary). */
   tsresol: number;
   tsresolBinary?: boolean;
+  /** Bytes of frame check sequence each frame ends with (pcap link-type field FCS length), stripped by the reader. */
+  fcsBytes?: number;
 }
 
 export type CaptureErrorKind = 'truncated' | 'corrupt' | 'unsupported' | 'io' | 'privilege' | 'missing-libpcap';

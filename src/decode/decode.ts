@@ -70,6 +70,8 @@ export interface TunnelPortOptions {
   geneve?: number[];
   /** Ports whose datagrams are never decoded as tunnels (give the NFS port set). */
   never?: Iterable<number>;
+  /** Inner fragments lost on these ports are counted apart (FragmentOptions.watchPort; give the NFS port set). */
+  watchPort?: (port: number) => boolean;
 }
 
 /** Per-pipeline decoding state: tunnel ports, a second reassembler for inner fragments, reused scratch structs. */
@@ -97,10 +99,12 @@ export function newDecodeConfig(opts: TunnelPortOptions = {}): DecodeConfig {
   for (const p of opts.never ?? []) u[p & 0xffff] = UDP_NEVER;
   return {
     udpPorts: u,
-    innerFrags: new FragmentReassembler({ maxDatagrams: 64 }),
+    innerFrags: new FragmentReassembler(
+      opts.watchPort !== undefined ? { maxDatagrams: 64, watchPort: opts.watchPort } : { maxDatagrams: 64 },
+    ),
     link: newLinkInfo(),
     th: newTunnelHeader(),
-    key: { version: 4, s0: 0, s1: 0, s2: 0, s3: 0, d0: 0, d1: 0, d2: 0, d3: 0, id: 0, proto: 0 },
+    key: { version: 4, s0: 0, s1: 0, s2: 0, s3: 0, d0: 0, d1: 0, d2: 0, d3: 0, id: 0, proto: 0, frameLen: 0 },
   };
 }
 
@@ -129,6 +133,7 @@ export function decodePacket(
   out.payloadWireLength = 0;
   out.encapDepth = 0;
   out.tunnel = 0;
+  cfg.key.frameLen = rec.origLen;
   const link = cfg.link;
   const lr = decodeLink(rec.linkType, buf, rec.offset, end, link);
   out.vlan = link.vlan;

@@ -12,6 +12,23 @@ export interface FragmentOptions {
   maxSize?: number;
   /** Seconds of capture time after the first fragment before a datagram is dropped (default 30). */
   timeoutSec?: number;
+  /**
+   * Ports to watch (the NFS port set): a datagram never rebuilt whose first fragment shows a TCP/UDP port for which
+   * this says true is counted in `lost.onWatchedPort`. Called only when a datagram is lost, never per packet.
+   */
+  watchPort?: (port: number) => boolean;
+}
+
+/**
+ * Fragments (packets) whose datagram was never rebuilt: evicted, timed out, dropped as oversize or inconsistent, or
+ * still incomplete at the end (`flushLost`). `bytes` are the frame lengths given in FragmentKey.frameLen.
+ */
+export interface FragmentLoss {
+  frames: number;
+  bytes: number;
+  /** Of them, fragments of datagrams whose first fragment showed a watched port. */
+  watchedFrames: number;
+  watchedBytes: number;
 }
 
 export interface FragmentStats {
@@ -25,6 +42,8 @@ export interface FragmentStats {
   overlaps: number;
   /** Datagrams dropped for inconsistent fragments (conflicting ends, bad lengths). */
   malformed: number;
+  /** Fragments that arrived again after their datagram was rebuilt (duplicates): not lost. */
+  lateDuplicates: number;
 }
 
 /** Key of one datagram, filled by the caller before `add`. */
@@ -41,7 +60,12 @@ export interface FragmentKey {
   id: number;
   /** IPv4 protocol (part of the key); for IPv6 the next header of this fragment (kept from offset 0). */
   proto: number;
+  /** Length on the wire of the packet that carries this fragment (for FragmentLoss); not part of the key. */
+  frameLen?: number;
 }
+
+/** Rebuilt datagrams remembered to tell late duplicate fragments from lost ones. */
+const RECENT_DONE = 64;
 
 export const FRAG_PENDING = -1;
 export const FRAG_DROPPED = -2;
@@ -66,6 +90,11 @@ class Slot {
   covered = 0;
   maxUnit = 0;
   firstTs = 0;
+  /** Bytes of the offset-0 fragment (its transport ports are at buf[0, 4) when it holds 4 or more). */
+  firstLen = 0;
+  /** Fragments placed and the frame bytes that carried them. */
+  frames = 0;
+  frameBytes = 0;
   buf: Buffer = Buffer.alloc(0);
   /** One byte per 8-byte unit: 1 when held. */
   units: Uint8Array = new Uint8Array(0);
@@ -80,7 +109,16 @@ function mix(h: number, v: number): number {
 }
 
 export class FragmentReassembler {
-  readonly stats: FragmentStats = { completed: 0, evicted: 0, timedOut: 0, oversize: 0, overlaps: 0, malformed: 0 };
+  readonly stats: FragmentStats = {
+    completed: 0,
+    evicted: 0,
+    timedOut: 0,
+    oversize: 0,
+    overlaps: 0,
+    malformed: 0,
+    lateDuplicates: 0,
+  };
+  readonly lost: FragmentLoss = { frames: 0, bytes: 0, watchedFrames: 0, watchedBytes: 0 };
   /** After `add` returned a length: the buffer and the protocol of the rebuilt payload. */
   doneBuf: Buffer = Buffer.alloc(0);
   doneProto = 0;
@@ -88,7 +126,11 @@ export class FragmentReassembler {
   private readonly maxDatagrams: number;
   private readonly maxSize: number;
   private readonly timeoutSec: number;
+  private readonly watchPort: ((port: number) => boolean) | null;
   private readonly table = new Map<number, Slot>();
+  /** Key hashes of the datagrams rebuilt last (a ring): later copies of their fragments are duplicates, not loss. */
+  private readonly recentDone = new Int32Array(RECENT_DONE);
+  private recentNext = 0;
   private readonly free: Slot[] = [];
   private active = 0;
   /** Oldest-first list of live datagrams. */
@@ -99,6 +141,7 @@ export class FragmentReassembler {
     this.maxDatagrams = Math.max(1, opts.maxDatagrams ?? 256);
     this.maxSize = Math.max(8, opts.maxSize ?? 65535);
     this.timeoutSec = opts.timeoutSec ?? 30;
+    this.watchPort = opts.watchPort ?? null;
   }
 
   /** Datagrams currently being rebuilt. */
@@ -117,31 +160,38 @@ export class FragmentReassembler {
     let slot = this.find(key);
     if (end > this.maxSize) {
       this.stats.oversize++;
-      if (slot !== null) this.release(slot);
+      if (slot !== null) this.lose(slot);
       return FRAG_DROPPED;
     }
     if (more && len % 8 !== 0) {
       this.stats.malformed++;
-      if (slot !== null) this.release(slot);
+      if (slot !== null) this.lose(slot);
       return FRAG_DROPPED;
     }
     if (slot === null) slot = this.create(key, tsSec);
     if (!more) {
       if ((slot.totalLen >= 0 && slot.totalLen !== end) || end < slot.maxUnit * 8 - 7) {
         this.stats.malformed++;
-        this.release(slot);
+        this.lose(slot);
         return FRAG_DROPPED;
       }
       slot.totalLen = end;
     } else if (slot.totalLen >= 0 && end > slot.totalLen) {
       this.stats.malformed++;
-      this.release(slot);
+      this.lose(slot);
       return FRAG_DROPPED;
     }
-    if (fragOff === 0) slot.firstProto = key.proto;
+    if (fragOff === 0) {
+      slot.firstProto = key.proto;
+      slot.firstLen = len;
+    }
+    slot.frames++;
+    slot.frameBytes += key.frameLen ?? 0;
     this.place(slot, fragOff, buf, off, len);
     if (slot.totalLen < 0 || slot.covered !== (slot.totalLen + 7) >>> 3 || slot.firstProto < 0) return FRAG_PENDING;
     this.stats.completed++;
+    this.recentDone[this.recentNext] = slot.hash;
+    this.recentNext = (this.recentNext + 1) % RECENT_DONE;
     this.doneBuf = slot.buf;
     this.doneProto = slot.firstProto;
     const total = slot.totalLen;
@@ -214,7 +264,7 @@ export class FragmentReassembler {
   private create(k: FragmentKey, tsSec: number): Slot {
     if (this.active >= this.maxDatagrams && this.head !== null) {
       this.stats.evicted++;
-      this.release(this.head);
+      this.lose(this.head);
     }
     const s = this.free.pop() ?? new Slot();
     if (s.buf.length < this.maxSize) s.buf = Buffer.allocUnsafe(this.maxSize);
@@ -236,6 +286,9 @@ export class FragmentReassembler {
     s.covered = 0;
     s.maxUnit = 0;
     s.firstTs = tsSec;
+    s.firstLen = 0;
+    s.frames = 0;
+    s.frameBytes = 0;
     s.hash = this.hashOf(k);
     s.chain = this.table.get(s.hash) ?? null;
     this.table.set(s.hash, s);
@@ -273,7 +326,34 @@ export class FragmentReassembler {
   private expire(tsSec: number): void {
     while (this.head !== null && tsSec - this.head.firstTs > this.timeoutSec) {
       this.stats.timedOut++;
-      this.release(this.head);
+      this.lose(this.head);
     }
+  }
+
+  /** Datagrams still incomplete (end of the capture): their fragments are counted as lost and released. */
+  flushLost(): void {
+    while (this.head !== null) this.lose(this.head);
+  }
+
+  /** A datagram dropped without being rebuilt: its fragments count in `lost`. */
+  private lose(s: Slot): void {
+    // Fragments of a datagram rebuilt moments ago (same key hash) are late duplicates: their bytes were decoded.
+    if (this.stats.completed > 0 && this.recentDone.includes(s.hash)) {
+      this.stats.lateDuplicates += s.frames;
+      this.release(s);
+      return;
+    }
+    const l = this.lost;
+    l.frames += s.frames;
+    l.bytes += s.frameBytes;
+    const p = s.firstProto;
+    if (this.watchPort !== null && (p === 6 || p === 17) && s.firstLen >= 4) {
+      const b = s.buf;
+      if (this.watchPort((b[0]! << 8) | b[1]!) || this.watchPort((b[2]! << 8) | b[3]!)) {
+        l.watchedFrames += s.frames;
+        l.watchedBytes += s.frameBytes;
+      }
+    }
+    this.release(s);
   }
 }

@@ -39,7 +39,8 @@ export interface LinkInfo {
   vlan: number;
   /**
    * The ethertype of what starts at netOffset when it is not IP but a layer decoded further (MPLS, PPPoE session,
-   * MACsec); 0 for IP or when the link type has no ethertype.
+   * MACsec); 0 for IP or when the link type has no ethertype. After LINK_NOT_IP: the ethertype that stopped decoding
+   * (a VLAN TPID when the tag stack was too deep; 0 when the link type has none, e.g. a BSD loopback family).
    */
   etherType: number;
 }
@@ -58,10 +59,27 @@ function ethertype(buf: Buffer, typeOff: number, end: number, info: LinkInfo): n
   if (o + 2 > end) return LINK_TRUNCATED;
   let type = u16be(buf, o);
   for (let n = 0; isVlanTpid(type); n++) {
-    if (n === MAX_VLAN_TAGS) return LINK_NOT_IP;
+    if (n === MAX_VLAN_TAGS) {
+      info.etherType = type;
+      return LINK_NOT_IP;
+    }
     if (o + 6 > end) return LINK_TRUNCATED;
     if (info.vlan < 0) info.vlan = u16be(buf, o + 2) & 0x0fff;
     o += 4;
+    type = u16be(buf, o);
+  }
+  // An 802.3 frame (a length, not a type) with LLC/SNAP and a zero OUI carries an ethertype after 8 more bytes.
+  if (
+    type < 0x0600 &&
+    o + 10 <= end &&
+    buf[o + 2] === 0xaa &&
+    buf[o + 3] === 0xaa &&
+    buf[o + 4] === 0x03 &&
+    buf[o + 5] === 0 &&
+    buf[o + 6] === 0 &&
+    buf[o + 7] === 0
+  ) {
+    o += 8;
     type = u16be(buf, o);
   }
   info.netOffset = o + 2;
@@ -139,6 +157,9 @@ function ethertypeVersion(type: number, info: LinkInfo): number {
     type === ETHERTYPE_MACSEC
   )
     info.etherType = type;
-  else return LINK_NOT_IP;
+  else {
+    info.etherType = type;
+    return LINK_NOT_IP;
+  }
   return LINK_OK;
 }

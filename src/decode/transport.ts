@@ -29,9 +29,11 @@ export function decodeTransport(
 
 function tcp(buf: Buffer, off: number, captured: number, wire: number, out: DecodedPacket): DecodeStatus {
   if (wire < 20) return 'malformed';
-  if (captured < 20) return 'truncated';
+  if (captured < 4) return 'truncated';
+  // Ports first: a header cut after them still says which service it went to (blind-spot accounting).
   out.srcPort = u16be(buf, off);
   out.dstPort = u16be(buf, off + 2);
+  if (captured < 20) return 'truncated';
   out.seq = u32be(buf, off + 4);
   out.ack = u32be(buf, off + 8);
   const hlen = (buf[off + 12] >>> 4) * 4;
@@ -49,9 +51,10 @@ function udp(buf: Buffer, off: number, captured: number, wire: number, out: Deco
   out.seq = 0;
   out.ack = 0;
   if (wire < 8) return 'malformed';
-  if (captured < 8) return 'truncated';
+  if (captured < 4) return 'truncated';
   out.srcPort = u16be(buf, off);
   out.dstPort = u16be(buf, off + 2);
+  if (captured < 8) return 'truncated';
   // A UDP length that disagrees with the IP payload (fuzzed or bogus; 0 for jumbograms) is overruled by the IP
   // layer, as Wireshark does: the datagram still belongs to its conversation.
   const field = u16be(buf, off + 4);

@@ -10,7 +10,7 @@ import { classifierFactory, type FlowClassifier, handshakeOnlyClassifierFactory 
 import { flowVerdict } from '../classify/verdict.js';
 import { type DecodeConfig, decodePacket, newDecodeConfig } from '../decode/decode.js';
 import { FragmentReassembler } from '../decode/fragments.js';
-import { type DecodedPacket, ENCAP_NAMES, newDecodedPacket } from '../decode/types.js';
+import { type DecodedPacket, type DecodeStatus, ENCAP_NAMES, newDecodedPacket } from '../decode/types.js';
 import { addrToString, isLoopback } from '../flow/address.js';
 import { EncapContexts } from '../flow/encap-context.js';
 import { EncryptedTunnels } from '../flow/encrypted-tunnels.js';
@@ -19,6 +19,7 @@ import { FlowTable } from '../flow/flow-table.js';
 import { isTunnelPort, type PortSet } from '../flow/ports.js';
 import type { TcpDirection } from '../flow/tcp-stream.js';
 import type { CaptureResult, FlowResult, UnlistedKind } from '../report/schema.js';
+import { BlindSpots } from './blind-spots.js';
 import { countEmptyUnlisted, countUnlisted, newUnlisted } from './unlisted.js';
 
 export interface AnalyzeOptions {
@@ -85,8 +86,10 @@ function isoTime(sec: number, nsec: number): string {
 export class CaptureAnalysis {
   private readonly table: FlowTable;
   private readonly decoded: DecodedPacket = newDecodedPacket();
-  private readonly frags = new FragmentReassembler();
+  private readonly frags: FragmentReassembler;
   private readonly decodeConfig: DecodeConfig;
+  /** Packets and bytes decoding could not read, by reason (captures[].blindSpots). */
+  private readonly blind = new BlindSpots();
   private readonly contexts = new EncapContexts();
   private readonly tunnels = new EncryptedTunnels();
   /** Encapsulated packets by tunnel type (ENCAP_*) crossed, and by innermost IP protocol. */
@@ -117,10 +120,13 @@ export class CaptureAnalysis {
   ) {
     this.filter = opts.filter !== undefined ? new PacketFilter(opts.filter) : null;
     this.window = opts.timeWindow !== undefined ? new TimeWindow(opts.timeWindow) : null;
+    const nfsPort = (port: number) => opts.ports.has(port);
+    this.frags = new FragmentReassembler({ watchPort: nfsPort });
     this.decodeConfig = newDecodeConfig({
       vxlan: opts.vxlanPorts,
       geneve: opts.genevePorts,
       never: opts.ports.list(),
+      watchPort: nfsPort,
     });
     this.table = new FlowTable({
       ports: opts.ports,
@@ -138,6 +144,9 @@ export class CaptureAnalysis {
     if (this.window !== null && !this.window.accepts(rec.tsSec, rec.tsNsec)) return;
     if (this.opts.count !== undefined && ++this.taken > this.opts.count) return;
     const p = this.decoded;
+    const blind = this.blind;
+    blind.totalPackets++;
+    blind.totalBytes += rec.origLen;
     const st = decodePacket(rec, p, this.frags, this.decodeConfig);
     if (p.encapDepth > 0) this.countEncap(p, st);
     p.ctx = p.encapDepth === 0 ? 0 : this.contexts.intern(p);
@@ -146,16 +155,25 @@ export class CaptureAnalysis {
       return;
     }
     if (st !== 'ok') {
-      if (st !== 'fragment-pending') this.decodeErrors[st] = (this.decodeErrors[st] ?? 0) + 1;
-      if (st === 'unknown-linktype' && this.unknownLink === null) {
-        this.unknownLink = { linkType: rec.linkType, offset: rec.fileOffset };
-      }
+      if (st !== 'fragment-pending') this.undecoded(st, rec, p);
       return;
     }
     const shard = this.opts.shard;
     if (shard !== undefined && shardOf(p, shard.count) !== shard.index) return;
     this.table.packet(p, rec.frame, rec.tsSec, rec.tsNsec, rec.origLen, rec.interfaceId);
   };
+
+  /** A packet decoding stopped on: counted as a blind spot (and in the older decodeErrors, by status). */
+  private undecoded(st: DecodeStatus, rec: PacketRecord, p: DecodedPacket): void {
+    this.decodeErrors[st] = (this.decodeErrors[st] ?? 0) + 1;
+    if (st === 'unknown-linktype' && this.unknownLink === null) {
+      this.unknownLink = { linkType: rec.linkType, offset: rec.fileOffset };
+    }
+    const ports = this.opts.ports;
+    // Ports are read (and reset per packet and per tunnel level) only from a TCP/UDP header at least 4 bytes long.
+    const nfs = (p.protocol === 6 || p.protocol === 17) && (ports.has(p.srcPort) || ports.has(p.dstPort));
+    this.blind.add(st, rec.caplen, rec.origLen, this.decodeConfig.link.etherType, p.protocol, nfs);
+  }
 
   private countEncap(p: DecodedPacket, st: string): void {
     this.encapPackets++;
@@ -185,6 +203,11 @@ export class CaptureAnalysis {
   /** End of the capture: finalise every flow and build the capture's result. */
   finish(summary: CaptureSummary): CaptureAnalysisResult {
     this.table.flushAll();
+    for (const fr of [this.frags, this.decodeConfig.innerFrags]) {
+      fr.flushLost();
+      const l = fr.lost;
+      this.blind.addLostFragments(l.frames, l.bytes, l.watchedFrames, l.watchedBytes);
+    }
     const ifNames: string[] = [];
     for (const i of summary.interfaces) ifNames[i.id] = i.name ?? String(i.id);
     this.results.forEach((r, k) => {
@@ -217,6 +240,7 @@ export class CaptureAnalysis {
     const encapsulation = this.encapsulationResult();
     if (encapsulation !== undefined) capture.encapsulation = encapsulation;
     if (this.tunnels.count > 0) capture.encryptedTunnels = this.tunnels.results();
+    capture.blindSpots = this.blind.result();
     if (summary.kernelDrops !== undefined) capture.kernelDrops = summary.kernelDrops;
     if (summary.ifDrops !== undefined) capture.interfaceDrops = summary.ifDrops;
     if (summary.pcapReceived !== undefined) capture.pcapReceived = summary.pcapReceived;

@@ -5,6 +5,7 @@
  * The helpers (mdText, mdTable) are exported for other Markdown reports.
  */
 import { basename } from 'node:path';
+import { blindSpotText } from './blind-text.js';
 import { endpointText as ep } from './refs.js';
 import type { ResultDocument } from './schema.js';
 import { bySeverity, findingText, verdictCounts } from './table.js';
@@ -88,6 +89,14 @@ export function markdownLines(doc: ResultDocument, o: MarkdownOptions): string[]
     );
     if (doc.flows.length > shown.length)
       lines.push('', `${doc.flows.length - shown.length} more flows not shown (see the JSON report).`);
+  }
+  const blind = doc.captures.flatMap((c) => {
+    const t = blindSpotText(c.blindSpots);
+    return t === null ? [] : [[basename(c.file), t]];
+  });
+  if (blind.length > 0) {
+    lines.push('', '### Not decoded', '');
+    lines.push(...mdTable(['capture', 'packets and bytes not decoded, by reason'], blind));
   }
   if (doc.warnings.length > 0) {
     lines.push('', '### Warnings', '', ...doc.warnings.map((w) => `- ${mdText(w)}`));

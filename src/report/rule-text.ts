@@ -191,6 +191,13 @@ export const RULE_TEXT: Record<FindingCode, RuleText> = {
     fix: 'Capture inside the tunnel (on the tunnel interface of a host) to judge the NFS traffic it carries.',
     tags: ['crypto'],
   },
+  'UNDECODED-TRAFFIC': {
+    title: 'Packets that could not be decoded',
+    meaning:
+      'Some captured packets could not be decoded (headers cut short or malformed, fragments never reassembled, a link type, ethertype, IP protocol or encapsulation not decoded): what they carried was not judged. When they went to or from an NFS port the run cannot be verified.',
+    fix: 'Capture again with a full snaplen (tcpdump -s 0) at a point that sees plain Ethernet/IP, or closer to the NFS client; the blind-spot counters say which packets and why.',
+    tags: ['visibility'],
+  },
   'GSS-LEASE-NOT-PRIVATE': {
     title: 'Kerberos lease calls without privacy',
     meaning:

@@ -162,6 +162,43 @@ export interface CaptureResult {
   };
   /** Encrypted network-layer tunnels (ESP, WireGuard, MACsec): listed; their contents are not visible. */
   encryptedTunnels?: EncryptedTunnelResult[];
+  /** What decoding could not read (issue 13): always written by the capture pipeline, zero counts included. */
+  blindSpots?: BlindSpotsResult;
+}
+
+/** Why a packet was not decoded (src/engine/blind-spots.ts). */
+export type BlindSpotReason =
+  | 'link-type'
+  | 'not-ip'
+  | 'ip-protocol'
+  | 'truncated'
+  | 'malformed'
+  | 'fragment-not-reassembled'
+  | 'unsupported-encapsulation'
+  | 'encapsulation-too-deep'
+  | 'empty-record';
+
+export interface BlindSpotCount {
+  packets: number;
+  /** Frame lengths on the wire (original lengths), as tshark counts them. */
+  bytes: number;
+}
+
+/**
+ * Packets and bytes not decoded to a TCP/UDP flow or an encrypted tunnel, by reason, out of every packet analysed
+ * (`ofPackets`, `ofBytes`: after --filter and --count). `nfsPorts`: those whose TCP/UDP ports were visible and one
+ * is in the NFS port set; `control`: ARP, LLDP, STP and other 802.3 frames, ICMP, IGMP... (no transport payload,
+ * not counted against the 1 % threshold). `ethertypes` (up to 32, then `other`) break `not-ip` down, `ipProtocols`
+ * break `ip-protocol` down.
+ */
+export interface BlindSpotsResult extends BlindSpotCount {
+  ofPackets: number;
+  ofBytes: number;
+  byReason: Partial<Record<BlindSpotReason, BlindSpotCount>>;
+  nfsPorts: BlindSpotCount;
+  control: BlindSpotCount;
+  ethertypes?: Record<string, BlindSpotCount>;
+  ipProtocols?: Record<string, BlindSpotCount>;
 }
 
 /** A kind of unlisted NFS-relevant flow: just what the policy reads, and how many flows were of it. */
@@ -205,6 +242,11 @@ export interface WireTally {
   violating: number;
   unproven: number;
   notSensitive: number;
+  /**
+   * Packets to or from an NFS port that could not be decoded (captures[].blindSpots.nfsPorts, all captures): what
+   * they carried is unproven, so the run cannot be verified. Absent when none.
+   */
+  undecodedNfsPackets?: number;
 }
 
 export type MountVerdict =

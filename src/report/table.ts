@@ -3,6 +3,7 @@
  * terminal width (grid.ts), ASCII when not on a terminal, control characters escaped. Never prints payload bytes.
  */
 import { basename } from 'node:path';
+import { blindSpotText } from './blind-text.js';
 import { type Column, renderGrid } from './grid.js';
 import { byCapture } from './group.js';
 import { endpointText as ep, flowViaText, refCapture, tunnelEndpointText, viaText } from './refs.js';
@@ -166,6 +167,11 @@ export function writeTable(doc: ResultDocument, out: NodeJS.WritableStream, o: T
     ]);
     lines.push('', 'Encrypted tunnels (contents not visible)', renderGrid(cols, rows, o));
   }
+  const several = doc.captures.length > 1;
+  for (const c of doc.captures) {
+    const blind = blindSpotText(c.blindSpots);
+    if (blind !== null) lines.push(printable(`${several ? `${basename(c.file)}: ` : ''}${blind}`));
+  }
   for (const c of doc.captures) {
     if (c.error) lines.push(printable(`error: ${c.error.message}`));
   }
@@ -190,6 +196,9 @@ function outcomeText(doc: ResultDocument): string {
   const w = doc.summary.wire;
   if (o === undefined || w === undefined) return '';
   if (o === 'inconclusive') {
+    const undecoded = w.undecodedNfsPackets ?? 0;
+    if (undecoded > 0 && w.unproven === 0 && w.verified > 0)
+      return ` (inconclusive: ${undecoded} packet${undecoded === 1 ? '' : 's'} to or from an NFS port could not be decoded)`;
     return w.verified + w.unproven === 0
       ? ' (inconclusive: no NFS flow on the wire to judge)'
       : ` (inconclusive: ${w.unproven} of ${w.judged} NFS flows on the wire not proven encrypted)`;

@@ -2,7 +2,8 @@
  * THE exit code of a run (docs/verdicts.md). Precedence 3 > 1 > 4 > 0:
  *   3  some input was unreadable or damaged (results before the damage are still reported);
  *   1  a finding at or above the failing severity (medium);
- *   4  inconclusive: no NFS-relevant flow on the wire was judged, or one could not be proven encrypted;
+ *   4  inconclusive: no NFS-relevant flow on the wire was judged, or one could not be proven encrypted, or packets
+ *      to or from an NFS port could not be decoded;
  *   0  verified: NFS seen on the wire and every NFS-relevant flow on it proven encrypted.
  * Nothing else decides exit codes; listing caps (--max-listed) and output formats never change them.
  */
@@ -40,8 +41,10 @@ export function decideExit(i: ExitInputs): ExitDecision {
   if (i.wire !== undefined) {
     const w = i.wire;
     if (w.judged === 0 && i.noNfsSeen === 'fail') return { exitCode: EXIT.FINDINGS, outcome: 'no-nfs-seen' };
-    if (w.judged === 0 && i.noNfsSeen === 'pass') return { exitCode: EXIT.OK, outcome: 'no-nfs-seen' };
-    if (w.unproven > 0 || (w.verified === 0 && !(accepted && w.violating > 0)))
+    // Undecodable packets on an NFS port are traffic nothing proved: never verified, nor "no NFS seen".
+    const undecoded = (w.undecodedNfsPackets ?? 0) > 0;
+    if (w.judged === 0 && !undecoded && i.noNfsSeen === 'pass') return { exitCode: EXIT.OK, outcome: 'no-nfs-seen' };
+    if (w.unproven > 0 || undecoded || (w.verified === 0 && !(accepted && w.violating > 0)))
       return { exitCode: EXIT.INCONCLUSIVE, outcome: 'inconclusive' };
   }
   return { exitCode: EXIT.OK, outcome: accepted ? 'accepted' : 'verified' };

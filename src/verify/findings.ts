@@ -134,6 +134,12 @@ export const FINDING_CODES = {
     raisedBy:
       'flow policy: IPsec ESP (also in UDP 4500), WireGuard or MACsec packets: an encrypted tunnel whose contents are not visible, so NFS inside it can be neither proven nor refuted (alone: exit 4)',
   },
+  'UNDECODED-TRAFFIC': {
+    severity: 'low',
+    severities: ['low', 'info'],
+    raisedBy:
+      'flow policy: packets the capture holds that could not be decoded (captures[].blindSpots: truncated or malformed headers, unreassembled fragments, unknown link types, ethertypes or IP protocols, unsupported or too deep encapsulations); low when any went to or from an NFS port (the run is then inconclusive at best), info when they exceed 1 % of the bytes (control traffic such as ARP or ICMP aside)',
+  },
   // --- issue 15 (bundles, triage): add entries here ----------------------------------------------------------------
   DOWNGRADE: {
     severity: 'critical',

@@ -332,8 +332,42 @@ export function judgeFlows(flows: FlowResult[], captures: CaptureResult[], polic
     if (u) findings.push(u);
     const t = tunnelFinding(c);
     if (t) findings.push(t);
+    const b = blindSpotFinding(c);
+    if (b) findings.push(b);
+    const nfs = c.blindSpots?.nfsPorts.packets ?? 0;
+    if (nfs > 0) wire.undecodedNfsPackets = (wire.undecodedNfsPackets ?? 0) + nfs;
   }
   return { findings, wire };
+}
+
+/** Share of a capture's bytes above which undecoded bytes (control traffic aside) raise UNDECODED-TRAFFIC. */
+export const BLIND_BYTES_THRESHOLD = 0.01;
+
+function plural(n: number, what: string): string {
+  return `${n} ${what}${n === 1 ? '' : 's'}`;
+}
+
+/**
+ * What a capture could not decode: low when any of it touched an NFS port (its contents are unproven; the exit code
+ * counts them through `wire.undecodedNfsPackets`), info when it exceeds 1 % of the bytes, control traffic aside.
+ */
+function blindSpotFinding(c: CaptureResult): Finding | null {
+  const b = c.blindSpots;
+  if (b === undefined || b.packets === 0) return null;
+  const concern = b.bytes - b.control.bytes;
+  const share = b.ofBytes > 0 ? concern / b.ofBytes : 0;
+  const onNfs = b.nfsPorts.packets > 0;
+  if (!onNfs && share <= BLIND_BYTES_THRESHOLD) return null;
+  const reasons = Object.entries(b.byReason)
+    .sort((x, y) => y[1].packets - x[1].packets)
+    .map(([r, n]) => `${r} ${n.packets}`)
+    .join(', ');
+  const pct = `${(Math.floor(share * 1000) / 10).toFixed(1)} %`;
+  const head = onNfs
+    ? `${plural(b.nfsPorts.packets, 'packet')} (${b.nfsPorts.bytes} bytes) to or from an NFS port could not be decoded: what they carried cannot be judged`
+    : `${pct} of the capture's bytes could not be decoded`;
+  const all = `${plural(b.packets, 'packet')}, ${b.bytes} bytes not decoded in all (${reasons})`;
+  return makeFinding('UNDECODED-TRAFFIC', `${c.file}: ${head}; ${all}`, {}, onNfs ? 'low' : 'info');
 }
 
 /** Encrypted network-layer tunnels of one capture: one finding that lists them (their contents are not visible). */

@@ -58,11 +58,11 @@ export class PcapngBuilder {
     return this;
   }
 
-  shb(major = 1, options: Buffer[] = []): this {
+  shb(major = 1, options: Buffer[] = [], minor = 0): this {
     const b = Buffer.alloc(16);
     this.w32(b, 0x1a2b3c4d, 0);
     this.w16(b, major, 4);
-    this.w16(b, 0, 6);
+    this.w16(b, minor, 6);
     b.writeInt32LE(-1, 8);
     b.writeInt32LE(-1, 12);
     return this.block(0x0a0d0d0a, Buffer.concat([b, ...options]));
