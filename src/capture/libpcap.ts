@@ -92,21 +92,30 @@ export function dltToLinkType(dlt: number): number {
 const ADDON = 'build/Release/wireseal_pcap.node';
 let cached: LibpcapAddon | string | undefined;
 
-/** The addon, or why it cannot be loaded (one line). Looked up from src/capture and dist/src/capture. */
+/**
+ * The addon, or why it cannot be loaded (one line). Looked up from src/capture and dist/src/capture, or loaded from
+ * the path in WIRESEAL_PCAP_ADDON when set (packagers who install it elsewhere; tests of the missing-addon path).
+ */
 export function loadLibpcap(): LibpcapAddon | string {
   if (cached !== undefined) return cached;
   const here = fileURLToPath(import.meta.url);
   const require = createRequire(here);
-  const paths = ['../../', '../../../'].map((up) => fileURLToPath(new URL(up + ADDON, import.meta.url)));
+  const override = process.env.WIRESEAL_PCAP_ADDON;
+  const paths =
+    override !== undefined && override !== ''
+      ? [override]
+      : ['../../', '../../../'].map((up) => fileURLToPath(new URL(up + ADDON, import.meta.url)));
   const path = paths.find((p) => existsSync(p));
   if (path === undefined) {
-    cached = `wireseal's libpcap addon is not built (${ADDON}; npm ci or npm run build, with libpcap-dev installed)`;
+    const where = override !== undefined && override !== '' ? `${override}, from WIRESEAL_PCAP_ADDON` : ADDON;
+    cached = `wireseal's libpcap addon is not built (${where}): install libpcap-dev, g++ and make, then run npm ci or npm run build`;
     return cached;
   }
   try {
     cached = require(path) as LibpcapAddon;
   } catch (e) {
-    cached = `wireseal's libpcap addon does not load: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`;
+    const why = (e instanceof Error ? e.message : String(e)).split('\n')[0];
+    cached = `wireseal's libpcap addon does not load (${why}): rebuild it with npm run build (libpcap-dev installed)`;
   }
   return cached;
 }

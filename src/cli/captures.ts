@@ -26,6 +26,8 @@ export interface CaptureCliOptions {
   maxListed?: string;
   bufferSize?: string;
   snaplen?: string;
+  vxlanPorts?: string;
+  genevePorts?: string;
   all?: boolean;
   wide?: boolean;
   /** verify-encryption --handshake-only (weaker: see docs/verdicts.md). */
@@ -51,6 +53,11 @@ export function addCaptureOptions(cmd: Command): Command {
     .option('--until <time>', 'files: analyse only packets before this time (same forms as --since)')
     .option('--buffer-size <bytes>', 'live capture: kernel ring size in bytes (default 33554432)')
     .option('--snaplen <bytes>', 'live capture: bytes kept of each packet (default 262144)')
+    .option(
+      '--vxlan-ports <spec>',
+      'UDP ports decoded as VXLAN (ports and ranges; default 4789,8472 and VXLAN-GPE 4790)',
+    )
+    .option('--geneve-ports <spec>', 'UDP ports decoded as GENEVE (ports and ranges; default 6081)')
     .option('--max-flows <n>', 'live flows held at most (older ones are finalised)', '65536')
     .option(
       '--workers <n>',
@@ -65,6 +72,24 @@ function positiveInt(name: string, v: string | undefined): number | undefined {
   const n = Number(v);
   if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${name} must be a positive number, got "${v}"`);
   return n;
+}
+
+/**
+ * A tunnel port list, validated as --ports is (ports and ranges); none may be in the NFS port set, whose datagrams
+ * are never decoded as tunnels.
+ */
+function tunnelPorts(name: string, spec: string | undefined, nfs: PortSet): number[] | undefined {
+  if (spec === undefined) return undefined;
+  let list: number[];
+  try {
+    list = new PortSet(spec).list();
+  } catch (e) {
+    throw new UsageError(`${name}: ${(e as Error).message}`);
+  }
+  const clash = list.find((p) => nfs.has(p));
+  if (clash !== undefined)
+    throw new UsageError(`${name}: port ${clash} is in the NFS port set (--ports), never decoded as a tunnel`);
+  return list;
 }
 
 export interface CapturesRun {
@@ -83,6 +108,10 @@ export async function runCaptures(files: string[], o: CaptureCliOptions): Promis
   } catch (e) {
     throw new UsageError(`--ports: ${(e as Error).message}`);
   }
+  const vxlanPorts = tunnelPorts('--vxlan-ports', o.vxlanPorts, ports);
+  const genevePorts = tunnelPorts('--geneve-ports', o.genevePorts, ports);
+  const both = vxlanPorts?.find((p) => genevePorts?.includes(p));
+  if (both !== undefined) throw new UsageError(`port ${both} is in both --vxlan-ports and --geneve-ports`);
   const maxFlows = positiveInt('--max-flows', o.maxFlows);
   const duration = positiveInt('--duration', o.duration);
   const count = positiveInt('--count', o.count);
@@ -120,6 +149,8 @@ export async function runCaptures(files: string[], o: CaptureCliOptions): Promis
     ...(o.filter !== undefined && o.interface === undefined ? { filter: o.filter } : {}),
     ...(timeWindow !== undefined ? { timeWindow } : {}),
     ...(maxFlows ? { maxFlows } : {}),
+    ...(vxlanPorts !== undefined ? { vxlanPorts } : {}),
+    ...(genevePorts !== undefined ? { genevePorts } : {}),
     ...(maxResults ? { maxResults } : {}),
     // Files: the first N packets (after --filter) of each, as tcpdump -c N -r FILE.
     ...(count !== undefined && o.interface === undefined ? { count } : {}),

@@ -49,6 +49,9 @@ function workerInput(path: string, opts: AnalyzeOptions, index: number, count: n
   if (opts.handshakeOnly !== undefined) w.handshakeOnly = opts.handshakeOnly;
   if (opts.filter !== undefined) w.filter = opts.filter;
   if (opts.timeWindow !== undefined) w.timeWindow = opts.timeWindow;
+  if (opts.count !== undefined) w.count = opts.count;
+  if (opts.vxlanPorts !== undefined) w.vxlanPorts = opts.vxlanPorts;
+  if (opts.genevePorts !== undefined) w.genevePorts = opts.genevePorts;
   return w;
 }
 

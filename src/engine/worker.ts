@@ -17,6 +17,10 @@ export interface WorkerInput {
   handshakeOnly?: boolean;
   filter?: string;
   timeWindow?: TimeWindowSpec;
+  count?: number;
+  /** UDP ports decoded as VXLAN / GENEVE (AnalyzeOptions), as the main thread was given them. */
+  vxlanPorts?: number[];
+  genevePorts?: number[];
   shard: { index: number; count: number };
 }
 

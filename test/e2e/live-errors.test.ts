@@ -44,3 +44,48 @@ describe.skipIf(!hasAddon)('live capture that cannot start: exit 2, one line', (
     );
   });
 });
+
+/** The addon unavailable (simulated with WIRESEAL_PCAP_ADDON): live capture and --filter refuse, files still read. */
+describe('without the libpcap addon', () => {
+  function runWith(addon: string, args: string[]) {
+    const r = spawnSync(process.execPath, ['bin/wireseal.js', ...args], {
+      encoding: 'utf8',
+      timeout: 30_000,
+      env: { ...process.env, WIRESEAL_PCAP_ADDON: addon },
+    });
+    return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
+  }
+  const missing = '/nonexistent/wireseal_pcap.node';
+  const notBuilt = `wireseal's libpcap addon is not built (${missing}, from WIRESEAL_PCAP_ADDON): install libpcap-dev, g++ and make, then run npm ci or npm run build`;
+
+  it('-i exits 2 with one line naming what to install and build', () => {
+    for (const args of [
+      ['verify-encryption', '-i', 'lo', '--duration', '1'],
+      ['flows', '-i', 'any', '--count', '1'],
+    ]) {
+      const r = runWith(missing, args);
+      expect([r.code, r.signal, r.stdout]).toEqual([2, null, '']);
+      expect(r.stderr).toBe(`wireseal: live capture: ${notBuilt}\n`);
+    }
+  });
+
+  it('an addon file that does not load: exit 2, one line saying to rebuild it', () => {
+    const r = runWith('package.json', ['verify-encryption', '-i', 'lo', '--duration', '1']);
+    expect([r.code, r.signal, r.stdout]).toEqual([2, null, '']);
+    expect(r.stderr.split('\n')).toHaveLength(2);
+    expect(r.stderr).toMatch(
+      /^wireseal: live capture: wireseal's libpcap addon does not load \(.*\): rebuild it with npm run build \(libpcap-dev installed\)\n$/,
+    );
+  });
+
+  it('capture files are still read and judged; only --filter on them needs the addon', () => {
+    const r = runWith(missing, ['verify-encryption', 'captures/lab/nfs4-cleartext.pcap', '--format', 'json']);
+    expect([r.code, r.signal, r.stderr]).toEqual([1, null, '']);
+    const doc = JSON.parse(r.stdout) as { findings: { code: string }[]; flows: { class: string }[] };
+    expect(doc.findings.map((f) => f.code)).toContain('CLEARTEXT-NFS');
+    expect(doc.flows.filter((f) => f.class === 'nfs-cleartext').length).toBeGreaterThan(0);
+    const f = runWith(missing, ['verify-encryption', 'captures/lab/nfs4-cleartext.pcap', '--filter', 'tcp']);
+    expect([f.code, f.stdout]).toEqual([2, '']);
+    expect(f.stderr).toBe(`wireseal: --filter: ${notBuilt}\n`);
+  });
+});

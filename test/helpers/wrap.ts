@@ -61,19 +61,29 @@ function gre(proto: number, extra: Buffer[] = [], flags = 0): Buffer {
   return Buffer.concat([u16(flags), u16(proto), ...extra]);
 }
 
+/**
+ * How VXLAN and GENEVE are written: their UDP destination port (default 4789 / 6081), and bytes appended to each
+ * inner frame (a mirrored frame's 4-byte FCS).
+ */
+export interface WrapOptions {
+  port?: number;
+  trailer?: number;
+}
+
 /** One frame wrapped; `ip` is the frame's IP packet (after its Ethernet header). */
-export function wrapFrame(w: Wrap, frame: Buffer, n: number): Buffer {
+export function wrapFrame(w: Wrap, frame: Buffer, n: number, o: WrapOptions = {}): Buffer {
   const ip = frame.subarray(14);
+  const inner = o.trailer ? Buffer.concat([frame, Buffer.alloc(o.trailer, 0x5a)]) : frame;
   switch (w) {
     case 'vxlan':
       return eth(
         0x0800,
-        ipv4(17, udp(50000 + (n % 100), 4789, Buffer.concat([u32(0x08000000), u32(4242 << 8), frame])), n),
+        ipv4(17, udp(50000 + (n % 100), o.port ?? 4789, Buffer.concat([u32(0x08000000), u32(4242 << 8), inner])), n),
       );
     case 'geneve': {
       const opt = Buffer.concat([u16(0x0103), Buffer.from([0x80, 1]), u32(7)]); // one 4-byte option body
       const h = Buffer.concat([Buffer.from([opt.length / 4, 0]), u16(0x6558), u32(77 << 8)]);
-      return eth(0x0800, ipv4(17, udp(50001, 6081, Buffer.concat([h, opt, frame])), n));
+      return eth(0x0800, ipv4(17, udp(50001, o.port ?? 6081, Buffer.concat([h, opt, inner])), n));
     }
     case 'gre-teb':
       return eth(0x0800, ipv4(47, Buffer.concat([gre(0x6558, [u32(9)], 0x2000), frame]), n));
@@ -108,7 +118,7 @@ export function wrapFrame(w: Wrap, frame: Buffer, n: number): Buffer {
 }
 
 /** Wrap every frame of a classic little-endian Ethernet pcap (`src`) into `dest`. */
-export function wrapPcap(src: string, dest: string, w: Wrap): void {
+export function wrapPcap(src: string, dest: string, w: Wrap, opts: WrapOptions = {}): void {
   const b = readFileSync(src);
   if (b.readUInt32LE(0) !== 0xa1b2c3d4 || b.readUInt32LE(20) !== 1) throw new Error(`${src}: not a LE Ethernet pcap`);
   const out: Buffer[] = [b.subarray(0, 24)];
@@ -116,7 +126,7 @@ export function wrapPcap(src: string, dest: string, w: Wrap): void {
   for (let n = 1; o + 16 <= b.length; n++) {
     const incl = b.readUInt32LE(o + 8);
     const frame = b.subarray(o + 16, o + 16 + incl);
-    const wrapped = wrapFrame(w, frame, n);
+    const wrapped = wrapFrame(w, frame, n, opts);
     const h = Buffer.from(b.subarray(o, o + 16));
     h.writeUInt32LE(wrapped.length, 8);
     h.writeUInt32LE(wrapped.length, 12);
