@@ -45,7 +45,7 @@ describe('cipher-suite registry', () => {
   } catch {
     tshark = null;
   }
-  it.skipIf(tshark === null)('agrees with tshark on every id both know', () => {
+  it.skipIf(tshark === null)('agrees with tshark on every id both know', { timeout: 30_000 }, () => {
     const theirs = new Map<number, string>();
     for (const line of tshark!.split('\n')) {
       const f = line.split('\t');
