@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TsConverter } from '../../../src/capture/timestamp.js';
-import { PcapngBuilder, pcapFile } from './craft.js';
+import { PcapngBuilder, pcapFile } from '../../adversarial/builders/pcap.js';
 import { parseBytes } from './helpers.js';
 
 const pkt = (n: number, fill = 0x42) => Buffer.alloc(n, fill);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { EvidenceLog } from '../../../src/classify/analyzer.js';
 import { DtlsAnalyzer } from '../../../src/classify/dtls-analyzer.js';
 import { probeDtls } from '../../../src/protocol/dtls.js';
-import { bytes, clientHelloBody, dtlsHs, dtlsRecord, serverHelloBody, u16 } from '../protocol/tls-builders.js';
+import { bytes, clientHelloBody, dtlsHs, dtlsRecord, serverHelloBody, u16 } from '../../adversarial/builders/tls.js';
 
 const CH = clientHelloBody({ dtls: true, version: 0xfefd, sni: 'dtls.example', suites: [0xc02f, 0xc030] });
 const CH_COOKIE = clientHelloBody({ dtls: true, version: 0xfefd, cookie: [1, 2, 3, 4], suites: [0xc02f, 0xc030] });

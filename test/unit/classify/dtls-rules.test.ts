@@ -8,8 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { FlowClassifier } from '../../../src/classify/flow-classifier.js';
 import { flowVerdict } from '../../../src/classify/verdict.js';
 import { demuxFirstByte, newDtlsRecord, readDtlsRecord } from '../../../src/protocol/dtls.js';
-import { authSys, callMsg, Xdr } from '../protocol/rpc-build.js';
-import { bytes, clientHelloBody, dtlsHs, dtlsRecord, serverHelloBody } from '../protocol/tls-builders.js';
+import { authSys, callMsg, Xdr } from '../../adversarial/builders/rpc.js';
+import { bytes, clientHelloBody, dtlsHs, dtlsRecord, serverHelloBody } from '../../adversarial/builders/tls.js';
 
 function ct(n: number, seed: number): number[] {
   const c = createCipheriv('aes-128-ctr', Buffer.alloc(16, seed), Buffer.alloc(16, 1));

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { type Dir, EvidenceLog } from '../../../src/classify/analyzer.js';
 import { RpcAnalyzer } from '../../../src/classify/rpc-analyzer.js';
 import { judgeWrapToken } from '../../../src/protocol/gss.js';
-import { op } from '../protocol/nfs4-build.js';
+import { op } from '../../adversarial/builders/nfs4.js';
 import {
   authSys,
   callMsg,
@@ -19,7 +19,7 @@ import {
   wrapToken,
   wrapToken1964,
   Xdr,
-} from '../protocol/rpc-build.js';
+} from '../../adversarial/builders/rpc.js';
 
 const NFS = 100003;
 const NFS_ACL = 100227;

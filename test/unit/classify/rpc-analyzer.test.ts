@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type Dir, EvidenceLog } from '../../../src/classify/analyzer.js';
 import { BODY_CAP, RpcAnalyzer } from '../../../src/classify/rpc-analyzer.js';
-import { op } from '../protocol/nfs4-build.js';
+import { op } from '../../adversarial/builders/nfs4.js';
 import {
   AUTH_NONE_CRED,
   authSys,
@@ -13,7 +13,7 @@ import {
   record,
   replyMsg,
   Xdr,
-} from '../protocol/rpc-build.js';
+} from '../../adversarial/builders/rpc.js';
 
 const NFS = 100003;
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EvidenceLog } from '../../../src/classify/analyzer.js';
 import { TlsAnalyzer } from '../../../src/classify/tls-analyzer.js';
-import { bytes, clientHelloBody, hsMsg, record, serverHelloBody } from '../protocol/tls-builders.js';
+import { bytes, clientHelloBody, hsMsg, record, serverHelloBody } from '../../adversarial/builders/tls.js';
 
 function feed(a: TlsAnalyzer, dir: 0 | 1, b: Uint8Array, frame: number, cuts: number[] = []): void {
   let prev = 0;

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { nfs4CbOpName, nfs4OpName, nfsProcName } from '../../../src/protocol/nfs-names.js';
 import { CompoundWalk } from '../../../src/protocol/nfs4-compound.js';
 import { XdrCursor } from '../../../src/protocol/xdr.js';
-import { op, stateid } from './nfs4-build.js';
-import { compound, concat, Xdr } from './rpc-build.js';
+import { op, stateid } from '../../adversarial/builders/nfs4.js';
+import { compound, concat, Xdr } from '../../adversarial/builders/rpc.js';
 
 function walkAll(bytes: Uint8Array, cb = false): { status: string; ops: string[]; walk: CompoundWalk } {
   const c = new XdrCursor().reset(bytes, 0, bytes.length);

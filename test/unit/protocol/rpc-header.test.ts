@@ -8,7 +8,7 @@ import {
 } from '../../../src/protocol/rpc.js';
 import { rpcProgramLabel } from '../../../src/protocol/rpc-programs.js';
 import { XdrCursor } from '../../../src/protocol/xdr.js';
-import { AUTH_NONE_CRED, authSys, callMsg, gssCred, record, replyMsg, Xdr } from './rpc-build.js';
+import { AUTH_NONE_CRED, authSys, callMsg, gssCred, record, replyMsg, Xdr } from '../../adversarial/builders/rpc.js';
 
 const c = new XdrCursor();
 const h = new RpcHeader();

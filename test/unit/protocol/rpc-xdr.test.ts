@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { XdrCursor, xdrPad } from '../../../src/protocol/xdr.js';
-import { Xdr } from './rpc-build.js';
+import { Xdr } from '../../adversarial/builders/rpc.js';
 
 describe('XdrCursor', () => {
   it('reads uint32 and flags short reads without moving past end', () => {

@@ -6,7 +6,7 @@ import {
   parseServerHello,
 } from '../../../src/protocol/tls-handshake.js';
 import { checkTlsHeader, probeTls } from '../../../src/protocol/tls-record.js';
-import { bytes, clientHelloBody, ext, hsMsg, record, serverHelloBody, u16 } from './tls-builders.js';
+import { bytes, clientHelloBody, ext, hsMsg, record, serverHelloBody, u16 } from '../../adversarial/builders/tls.js';
 
 describe('TLS record header', () => {
   it('accepts types 20-24, versions 0x0300-0x0304, length <= 2^14+2048', () => {

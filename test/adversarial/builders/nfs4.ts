@@ -1,5 +1,5 @@
 /** Test helper: NFSv4 COMPOUND operations as XDR bytes. */
-import { concat, Xdr } from './rpc-build.js';
+import { concat, Xdr } from './rpc.js';
 
 export const stateid = new Array<number>(16).fill(0xab);
 

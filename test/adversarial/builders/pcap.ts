@@ -1,4 +1,7 @@
-/** Builders for crafted pcap / pcapng bytes used by the capture and decode tests. */
+/**
+ * Capture file writers for crafted bytes: classic pcap (either byte order, micro- or nanosecond timestamps) and
+ * pcapng blocks. Used by the capture tests and by the adversarial corpus (test/adversarial/generate.ts).
+ */
 
 export function pcapFile(
   packets: { data: Buffer; sec?: number; frac?: number; origLen?: number }[],
@@ -13,7 +16,7 @@ export function pcapFile(
   w16(h, 4, 6);
   w32(h, opts.snaplen ?? 65535, 16);
   w32(h, opts.linkType ?? 1, 20);
-  const parts = [h];
+  const parts: Buffer[] = [h];
   for (const p of packets) {
     const r = Buffer.alloc(16);
     w32(r, p.sec ?? 1000, 0);

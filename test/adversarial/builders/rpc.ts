@@ -1,4 +1,7 @@
-/** Test helper: builds XDR, RPC messages and TCP records byte by byte (crafted inputs for the RPC tests). */
+/**
+ * XDR (RFC 4506), ONC-RPC messages (RFC 5531) and TCP record marking byte by byte: crafted inputs for the RPC unit
+ * tests and the adversarial corpus.
+ */
 
 export class Xdr {
   private readonly parts: number[] = [];
@@ -56,10 +59,11 @@ export function callMsg(
   proc: number,
   cred: Auth,
   args: Uint8Array = new Uint8Array(0),
+  verf: Auth = AUTH_NONE_CRED,
 ): Uint8Array {
   const x = new Xdr().u32(xid).u32(0).u32(2).u32(prog).u32(vers).u32(proc);
   x.u32(cred.flavor).opaque(cred.body ?? []);
-  x.u32(0).u32(0); // verifier AUTH_NONE
+  x.u32(verf.flavor).opaque(verf.body ?? []);
   return concat(x.bytes(), args);
 }
 
