@@ -41,11 +41,13 @@ import {
   dtlsOpen,
   tls12CloseNotify,
   tls12Exchange,
+  tls12Hellos,
   tls12Open,
   tls13Close,
   tls13Exchange,
   tls13Handshake,
   tls13Open,
+  tls13Retry,
   tlsTypes,
 } from './scenes.js';
 
@@ -288,13 +290,7 @@ export const CASES: CaseDef[] = [
     expected: expected('tls', 'unknown', ['TLS-HANDSHAKE-FAILED'], 4),
     build(k) {
       const c = k.tcp();
-      c.handshake();
-      const ch = c.send('c', clientHello12());
-      k.see('tls.handshake.type', ch, '1', 'tls');
-      tlsTypes(k, ch, [22]);
-      const sf = c.send('s', serverFlight12(k.noise));
-      k.see('tls.handshake.type', sf, '2,11,12,14', 'tls');
-      tlsTypes(k, sf, [22]);
+      tls12Hellos(k, c);
       const a = c.send('c', alert(2, 42));
       tlsTypes(k, a, [21]);
       k.see('tls.alert_message.level', a, '2', 'tls');
@@ -313,13 +309,7 @@ export const CASES: CaseDef[] = [
     expected: expected('tls', 'unknown', ['TLS-HANDSHAKE-FAILED', 'TLS-RECORD-VIOLATION'], 1),
     build(k) {
       const c = k.tcp();
-      c.handshake();
-      const ch = c.send('c', clientHello12());
-      k.see('tls.handshake.type', ch, '1', 'tls');
-      tlsTypes(k, ch, [22]);
-      const sf = c.send('s', concat(serverFlight12(k.noise), alert(2, 40)));
-      k.see('tls.handshake.type', sf, '2,11,12,14', 'tls');
-      tlsTypes(k, sf, [22, 21]);
+      const sf = tls12Hellos(k, c, undefined, alert(2, 40), [21]);
       k.see('tls.alert_message.level', sf, '2', 'tls');
       k.see('tls.alert_message.desc', sf, '40', 'tls');
       tls12Exchange(k, c, { c: 1, s: 1 }, 2);
@@ -338,16 +328,7 @@ export const CASES: CaseDef[] = [
       'bug on main: the TLS 1.3 compatibility-mode ChangeCipherSpec before the second ClientHello (RFC 8446 D.4) is taken for a plaintext handshake after CCS (TLS-RECORD-VIOLATION)',
     build(k) {
       const c = k.tcp();
-      c.handshake();
-      const ch = c.send('c', clientHello13());
-      k.see('tls.handshake.type', ch, '1', 'tls');
-      tlsTypes(k, ch, [22]);
-      const hrr = c.send('s', serverHello13({ hrr: true }));
-      k.see('tls.handshake.type', hrr, '2', 'tls');
-      tlsTypes(k, hrr, [22]);
-      const ch2 = c.send('c', concat(CCS, clientHello13()));
-      k.see('tls.handshake.type', ch2, '1', 'tls');
-      tlsTypes(k, ch2, [20, 22]);
+      tls13Retry(k, c);
       c.close('s');
       noRpc(k);
     },
@@ -364,16 +345,7 @@ export const CASES: CaseDef[] = [
       'bug on main: the TLS 1.3 compatibility-mode ChangeCipherSpec before the second ClientHello (RFC 8446 D.4) is taken for a plaintext handshake after CCS (TLS-RECORD-VIOLATION)',
     build(k) {
       const c = k.tcp();
-      c.handshake();
-      const ch = c.send('c', clientHello13());
-      k.see('tls.handshake.type', ch, '1', 'tls');
-      tlsTypes(k, ch, [22]);
-      const hrr = c.send('s', serverHello13({ hrr: true }));
-      k.see('tls.handshake.type', hrr, '2', 'tls');
-      tlsTypes(k, hrr, [22]);
-      const ch2 = c.send('c', concat(CCS, clientHello13()));
-      k.see('tls.handshake.type', ch2, '1', 'tls');
-      tlsTypes(k, ch2, [20, 22]);
+      tls13Retry(k, c);
       const sh = c.send('s', concat(serverHello13(), serverProtected13(k.noise)));
       k.see('tls.handshake.type', sh, '2', 'tls');
       tlsTypes(k, sh, [22], 4);
@@ -395,13 +367,7 @@ export const CASES: CaseDef[] = [
     plaintextInRecords: true,
     build(k) {
       const c = k.tcp();
-      c.handshake();
-      const ch = c.send('c', clientHello12());
-      k.see('tls.handshake.type', ch, '1', 'tls');
-      tlsTypes(k, ch, [22]);
-      const sf = c.send('s', serverFlight12(k.noise, TLS_RSA_WITH_NULL_SHA256));
-      k.see('tls.handshake.type', sf, '2,11,14', 'tls');
-      tlsTypes(k, sf, [22]);
+      tls12Hellos(k, c, TLS_RSA_WITH_NULL_SHA256);
       const mac = () => k.noise.bytes(32);
       const fin = () => concat(u8([20, 0, 0, 12]), k.noise.bytes(12), mac());
       const cf = c.send(
@@ -570,13 +536,7 @@ export const CASES: CaseDef[] = [
     expected: expected('tls', 'unknown', ['TLS-RECORD-VIOLATION'], 1),
     build(k) {
       const c = k.tcp();
-      c.handshake();
-      const ch = c.send('c', clientHello12());
-      k.see('tls.handshake.type', ch, '1', 'tls');
-      tlsTypes(k, ch, [22]);
-      const sf = c.send('s', serverFlight12(k.noise));
-      k.see('tls.handshake.type', sf, '2,11,12,14', 'tls');
-      tlsTypes(k, sf, [22]);
+      tls12Hellos(k, c);
       const plainFin = tlsRec(CT_HANDSHAKE, concat(u8([20, 0, 0, 12]), k.noise.bytes(12)));
       const cf = c.send(
         'c',

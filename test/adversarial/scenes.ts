@@ -23,6 +23,7 @@ import {
   serverHello13,
   serverProtected13,
   TLS_ECDHE_RSA_AES_256_GCM_SHA384,
+  TLS_RSA_WITH_NULL_SHA256,
 } from './builders/sessions.js';
 import type { Kit } from './case-kit.js';
 
@@ -88,15 +89,30 @@ export interface Seq {
   s: number;
 }
 
-/** TCP handshake, then a full TLS 1.2 handshake; returns the next record sequence numbers per side. */
-export function tls12Open(k: Kit, c: TcpConn, suite = TLS_ECDHE_RSA_AES_256_GCM_SHA384): Seq {
+/**
+ * TCP handshake, TLS 1.2 ClientHello, then the server's flight (ServerHello ... ServerHelloDone, with `after`
+ * records appended in the same segment, whose content types are `afterTypes`).
+ */
+export function tls12Hellos(
+  k: Kit,
+  c: TcpConn,
+  suite = TLS_ECDHE_RSA_AES_256_GCM_SHA384,
+  after: Uint8Array = new Uint8Array(0),
+  afterTypes: number[] = [],
+): number {
   c.handshake();
   const ch = c.send('c', clientHello12());
   k.see(HS, ch, '1', 'tls');
   tlsTypes(k, ch, [22]);
-  const sf = c.send('s', serverFlight12(k.noise, suite));
-  k.see(HS, sf, '2,11,12,14', 'tls');
-  tlsTypes(k, sf, [22]);
+  const sf = c.send('s', concat(serverFlight12(k.noise, suite), after));
+  k.see(HS, sf, suite === TLS_RSA_WITH_NULL_SHA256 ? '2,11,14' : '2,11,12,14', 'tls');
+  tlsTypes(k, sf, [22, ...afterTypes]);
+  return sf;
+}
+
+/** TCP handshake, then a full TLS 1.2 handshake; returns the next record sequence numbers per side. */
+export function tls12Open(k: Kit, c: TcpConn, suite = TLS_ECDHE_RSA_AES_256_GCM_SHA384): Seq {
+  tls12Hellos(k, c, suite);
   const cf = c.send('c', concat(clientKeyExchange12(k.noise), CCS, gcmRecord12(k.noise, CT_HANDSHAKE, 0, 16)));
   k.see(HS, cf, '16', 'tls');
   tlsTypes(k, cf, [22, 20, 22]);
@@ -148,4 +164,18 @@ export function dtlsExchange(k: Kit, u: UdpConn, rounds: number, epoch = 1, seq0
       k.see('dtls.record.content_type', f, '23', 'dtls');
     }
   }
+}
+
+/** TCP handshake, TLS 1.3 ClientHello, HelloRetryRequest, then CCS and the second ClientHello (RFC 8446 D.4). */
+export function tls13Retry(k: Kit, c: TcpConn): void {
+  c.handshake();
+  const ch = c.send('c', clientHello13());
+  k.see(HS, ch, '1', 'tls');
+  tlsTypes(k, ch, [22]);
+  const hrr = c.send('s', serverHello13({ hrr: true }));
+  k.see(HS, hrr, '2', 'tls');
+  tlsTypes(k, hrr, [22]);
+  const ch2 = c.send('c', concat(CCS, clientHello13()));
+  k.see(HS, ch2, '1', 'tls');
+  tlsTypes(k, ch2, [20, 22]);
 }

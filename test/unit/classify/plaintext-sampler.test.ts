@@ -9,7 +9,14 @@ import { PlaintextSampler, SAMPLE_MAX } from '../../../src/classify/plaintext-sa
 import { TlsAnalyzer } from '../../../src/classify/tls-analyzer.js';
 import { flowVerdict } from '../../../src/classify/verdict.js';
 import { checkWindow, chiSquareUniform, chiSquareZ } from '../../../src/protocol/byte-randomness.js';
-import { AUTH_NONE_CRED, authSys, callMsg, concat, replyMsg, record as rpcRecord } from '../../adversarial/builders/rpc.js';
+import {
+  AUTH_NONE_CRED,
+  authSys,
+  callMsg,
+  concat,
+  replyMsg,
+  record as rpcRecord,
+} from '../../adversarial/builders/rpc.js';
 import { bytes, clientHelloBody, hsMsg, record, serverHelloBody } from '../../adversarial/builders/tls.js';
 
 /** Deterministic cipher output: AES-128-CTR keystream under a fixed key. */
