@@ -4,9 +4,10 @@
  * TCP analysis flags). Each field claim is exhaustive: the field has a value in exactly the claimed frames. Skipped
  * when tshark is absent, except under CI=true (.ci/run installs it), where its absence fails.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import type { Claim, Dissector } from '../adversarial/case-kit.js';
 import type { Manifest } from '../adversarial/generate.js';
@@ -30,42 +31,53 @@ function decodeArgs(d: Dissector | undefined): string[] {
   }
 }
 
-function tshark(file: string, args: string[]): string {
-  return execFileSync('tshark', ['-n', '-r', join(DIR, file), ...args], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
+const run = promisify(execFile);
+
+/** tshark asynchronously (a synchronous child would stall vitest's worker under load). */
+async function tshark(file: string, args: string[]): Promise<string> {
+  const r = await run('tshark', ['-n', '-r', join(DIR, file), ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  return r.stdout;
 }
 
 /** What tshark reads: per claim, the frames and values (field claims) or the matching frames (filter claims). */
-function observe(file: string, claims: Claim[]): unknown[] {
+async function observe(file: string, claims: Claim[]): Promise<unknown[]> {
   const out: unknown[] = new Array(claims.length);
   const byDissector = new Map<string, { i: number; field: string }[]>();
+  const jobs: Promise<void>[] = [];
   claims.forEach((c, i) => {
     if ('field' in c) {
       const key = c.decodeAs ?? '';
       byDissector.set(key, [...(byDissector.get(key) ?? []), { i, field: c.field }]);
     } else {
-      const lines = tshark(file, [...decodeArgs(c.decodeAs), '-Y', c.filter, '-T', 'fields', '-e', 'frame.number']);
-      out[i] = lines
-        .split('\n')
-        .filter((l) => l !== '')
-        .map(Number);
+      const args = [...decodeArgs(c.decodeAs), '-Y', c.filter, '-T', 'fields', '-e', 'frame.number'];
+      jobs.push(
+        tshark(file, args).then((lines) => {
+          out[i] = lines
+            .split('\n')
+            .filter((l) => l !== '')
+            .map(Number);
+        }),
+      );
     }
   });
   for (const [key, fields] of byDissector) {
     const args = [...decodeArgs(key === '' ? undefined : (key as Dissector)), '-T', 'fields', '-E', 'occurrence=a'];
     args.push('-e', 'frame.number', ...fields.flatMap((f) => ['-e', f.field]));
-    const rows = tshark(file, args)
-      .split('\n')
-      .filter((l) => l !== '')
-      .map((l) => l.split('\t'));
-    fields.forEach((f, j) => {
-      const values: Record<string, string> = {};
-      for (const r of rows) if ((r[j + 1] ?? '') !== '') values[r[0]!] = r[j + 1]!;
-      out[f.i] = values;
-    });
+    jobs.push(
+      tshark(file, args).then((text) => {
+        const rows = text
+          .split('\n')
+          .filter((l) => l !== '')
+          .map((l) => l.split('\t'));
+        fields.forEach((f, j) => {
+          const values: Record<string, string> = {};
+          for (const r of rows) if ((r[j + 1] ?? '') !== '') values[r[0]!] = r[j + 1]!;
+          out[f.i] = values;
+        });
+      }),
+    );
   }
+  await Promise.all(jobs);
   return out;
 }
 
@@ -76,8 +88,8 @@ describe.skipIf(!hasTshark && !inCi)('adversarial corpus: tshark dissects every 
     expect(hasTshark).toBe(true);
   });
   for (const c of manifest.cases) {
-    it(`${c.id}: ${c.claims.length} claims`, () => {
-      const seen = observe(c.file, c.claims);
+    it(`${c.id}: ${c.claims.length} claims`, async () => {
+      const seen = await observe(c.file, c.claims);
       const labelled = (vals: unknown[]) =>
         Object.fromEntries(
           c.claims.map((cl, i) => [`${'field' in cl ? cl.field : cl.filter} [${cl.decodeAs ?? 'default'}]`, vals[i]]),
