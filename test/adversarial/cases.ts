@@ -324,8 +324,6 @@ export const CASES: CaseDef[] = [
     twin: 'tls13-hrr-completed',
     contains: 'TLS 1.3 ClientHello; HelloRetryRequest; second ClientHello; no ServerHello follows; FINs',
     expected: expected('tls', 'unknown', ['TLS-HANDSHAKE-FAILED'], 4),
-    pending:
-      'bug on main: the TLS 1.3 compatibility-mode ChangeCipherSpec before the second ClientHello (RFC 8446 D.4) is taken for a plaintext handshake after CCS (TLS-RECORD-VIOLATION)',
     build(k) {
       const c = k.tcp();
       tls13Retry(k, c);
@@ -341,8 +339,6 @@ export const CASES: CaseDef[] = [
     contains:
       'TLS 1.3 ClientHello; HelloRetryRequest; second ClientHello; ServerHello and protected flight; 2 exchanges; close',
     expected: expected('tls', 'encrypted', [], 0),
-    pending:
-      'bug on main: the TLS 1.3 compatibility-mode ChangeCipherSpec before the second ClientHello (RFC 8446 D.4) is taken for a plaintext handshake after CCS (TLS-RECORD-VIOLATION)',
     build(k) {
       const c = k.tcp();
       tls13Retry(k, c);
@@ -363,7 +359,6 @@ export const CASES: CaseDef[] = [
     contains:
       'TLS 1.2 with TLS_RSA_WITH_NULL_SHA256: Finished and NFSv4 COMPOUNDs readable inside the records, each with a 32-byte MAC',
     expected: expected('tls', 'cleartext', ['NULL-CIPHER', 'PLAINTEXT-IN-RECORDS'], 1),
-    pending: 'bug on main: NULL-CIPHER is not raised when PLAINTEXT-IN-RECORDS is the main finding of the flow',
     plaintextInRecords: true,
     build(k) {
       const c = k.tcp();
@@ -399,8 +394,6 @@ export const CASES: CaseDef[] = [
     contains:
       'TLS 1.3 with TLS_SHA256_SHA256: every record carries its TLSInnerPlaintext in the clear plus a 32-byte tag',
     expected: expected('tls', 'cleartext', ['NULL-CIPHER', 'PLAINTEXT-IN-RECORDS'], 1),
-    pending:
-      'bug on main: TLS_SHA256_SHA256 (RFC 9150, TLS 1.3 only) is taken for a suite TLS 1.3 does not allow (TLS-HANDSHAKE-FAILED); NULL-CIPHER is not raised',
     plaintextInRecords: true,
     build(k) {
       const c = k.tcp();
