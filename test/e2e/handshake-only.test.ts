@@ -10,9 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ResultDocument } from '../../src/report/schema.js';
+import { AUTH_NONE_CRED, callMsg, record as rpcRecord } from '../adversarial/builders/rpc.js';
+import { clientHelloBody, hsMsg, record, serverHelloBody } from '../adversarial/builders/tls.js';
 import { type SessionStep, tcpSessionPcap } from '../helpers/tcp-session.js';
-import { AUTH_NONE_CRED, callMsg, record as rpcRecord } from '../unit/protocol/rpc-build.js';
-import { clientHelloBody, hsMsg, record, serverHelloBody } from '../unit/protocol/tls-builders.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wireseal-hso-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

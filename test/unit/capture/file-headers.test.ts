@@ -4,7 +4,7 @@
  * pcapng sections 1.0 and 1.2 are read, 1.1 is not.
  */
 import { describe, expect, it } from 'vitest';
-import { PcapngBuilder, pcapFile } from './craft.js';
+import { PcapngBuilder, pcapFile } from '../../adversarial/builders/pcap.js';
 import { parseBytes } from './helpers.js';
 
 const frame = (n: number) => Buffer.alloc(n, 0x42);
