@@ -2,6 +2,10 @@
  * The lab's ground truth (EXPECTED.tsv, written by make-captures.sh from tshark) and the one comparison between
  * it and a wireseal ResultDocument. Used by the recorded-capture e2e tests (captures/lab) and by the lab tests
  * on captures made minutes before (test/lab), so both judge wireseal the same way.
+ *
+ * Verdicts (issue 10) are not tshark's to give: they follow from how make-captures.sh made each capture (LAB_VERDICTS
+ * below). The project's copy of EXPECTED.tsv carries them in a `verdict` column; a fresh EXPECTED.tsv (written by
+ * make-captures.sh, without that column) gets them from LAB_VERDICTS by file and class.
  */
 import { basename } from 'node:path';
 import type { FlowResult, ResultDocument } from '../../src/report/schema.js';
@@ -30,6 +34,60 @@ export interface ExpectedRow {
   lastFrame: number;
   role: string;
   notes: string;
+  /** The flow's verdict, from how the capture was made (`verdict` column, else labVerdict()); '' when not known. */
+  verdict: string;
+}
+
+/**
+ * How each lab capture protects its TLS/DTLS flows, read from /work/shared/lab/make-captures.sh (the stunnel or
+ * openssl options of each scenario). Cleartext classes are `cleartext` whatever the file.
+ */
+export const LAB_VERDICTS: Readonly<Record<string, { verdict: string; how: string }>> = {
+  'nfs4-stunnel-tls12-aes256gcm.pcap': {
+    verdict: 'encrypted',
+    how: 'stunnel TLSv1.2, ciphers = ECDHE-RSA-AES256-GCM-SHA384',
+  },
+  'nfs4-stunnel-tls12-ipv6.pcap': {
+    verdict: 'encrypted',
+    how: 'stunnel TLSv1.2, ciphers = ECDHE-RSA-AES256-GCM-SHA384',
+  },
+  'nfs4-mixed-tunnel-and-bypass.pcapng': {
+    verdict: 'encrypted',
+    how: 'stunnel TLSv1.2, ciphers = ECDHE-RSA-AES256-GCM-SHA384 (the bypass mount is cleartext NFS)',
+  },
+  'nfs4-stunnel-tls13-aes256gcm.pcapng': {
+    verdict: 'encrypted',
+    how: 'stunnel TLSv1.3, ciphersuites = TLS_AES_256_GCM_SHA384',
+  },
+  'nfs4-stunnel-tls13-chacha20.pcapng': {
+    verdict: 'encrypted',
+    how: 'stunnel TLSv1.3, ciphersuites = TLS_CHACHA20_POLY1305_SHA256',
+  },
+  'nfs4-stunnel-tls12-rsa-aes128-cbc.pcap': {
+    verdict: 'encrypted-weak',
+    how: 'stunnel TLSv1.2, ciphers = AES128-SHA: static RSA key exchange, CBC',
+  },
+  'nfs4-stunnel-tls10-legacy.pcap': {
+    verdict: 'encrypted-weak',
+    how: 'stunnel TLSv1, ciphers = ECDHE-RSA-AES256-SHA:@SECLEVEL=0: TLS 1.0, CBC',
+  },
+  'rpc-with-tls-emulated.pcapng': {
+    verdict: 'encrypted',
+    how: 'AUTH_TLS probe, STARTTLS, then TLS 1.3 (OpenSSL defaults)',
+  },
+  'dtls12-udp2049.pcap': { verdict: 'encrypted', how: 'openssl -dtls1_2, ECDHE-RSA-AES256-GCM-SHA384' },
+  'dtls12-udp4433.pcap': { verdict: 'encrypted', how: 'openssl -dtls1_2, ECDHE-RSA-AES256-GCM-SHA384' },
+  'dtls10-udp2049.pcap': {
+    verdict: 'encrypted-weak',
+    how: 'openssl -dtls1, ECDHE-RSA-AES256-SHA:@SECLEVEL=0: DTLS 1.0, CBC',
+  },
+};
+
+/** The verdict a lab flow must get, from its class and how its capture was made ('' when the recipe does not say). */
+export function labVerdict(file: string, cls: string): string {
+  if (cls === 'nfs-cleartext' || cls === 'rpc-cleartext') return 'cleartext';
+  if (cls === 'unknown') return 'unknown';
+  return LAB_VERDICTS[basename(file)]?.verdict ?? '';
 }
 
 const COLUMNS = [
@@ -85,6 +143,8 @@ export function parseExpectedTsv(text: string): ExpectedRow[] {
     if (i < 0) throw new Error(`EXPECTED.tsv: column "${c}" missing from the header`);
     index.set(c, i);
   }
+  /** Optional: the project's copy adds it; make-captures.sh does not write it. */
+  const verdictAt = header.indexOf('verdict');
   const rows: ExpectedRow[] = [];
   for (let n = 1; n < lines.length; n++) {
     if (lines[n] === '') continue;
@@ -118,6 +178,7 @@ export function parseExpectedTsv(text: string): ExpectedRow[] {
       lastFrame: int(get('last_frame'), 'last_frame', line),
       role: get('role'),
       notes: get('notes'),
+      verdict: verdictAt >= 0 ? (cells[verdictAt] ?? '') : labVerdict(get('file'), get('class')),
     });
   }
   return rows;
@@ -185,6 +246,7 @@ function compareOne(row: ExpectedRow, flow: FlowResult): string[] {
   }
   check('rpc programs', [...row.rpcPrograms].sort().join(','), [...(flow.rpc?.programs ?? [])].sort().join(','));
   check('nfs ops', opsText(row.nfsOps), opsText(flow.rpc?.operations));
+  if (row.verdict !== '') check('verdict', row.verdict, flow.verdict);
   check('packets', String(row.packets), String(flow.packets.total));
   check('bytes', String(row.bytes), String(flow.bytes.total));
   return out;

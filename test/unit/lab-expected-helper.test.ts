@@ -5,7 +5,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { FlowClass, FlowResult, ResultDocument, TlsSummary } from '../../src/report/schema.js';
-import { compareFlowsToExpected, type ExpectedRow, parseExpectedTsv } from '../helpers/lab-expected.js';
+import {
+  compareFlowsToExpected,
+  type ExpectedRow,
+  LAB_VERDICTS,
+  labVerdict,
+  parseExpectedTsv,
+} from '../helpers/lab-expected.js';
 
 const rows = parseExpectedTsv(readFileSync('captures/lab/EXPECTED.tsv', 'utf8'));
 
@@ -51,7 +57,7 @@ function flowFrom(row: ExpectedRow): FlowResult {
     nfsRelevant: true,
     loopback: row.client.startsWith('127.'),
     class: row.class as FlowClass,
-    verdict: 'unknown',
+    verdict: row.verdict as FlowResult['verdict'],
     verdictReason: '',
     evidence: [],
   };
@@ -148,6 +154,20 @@ describe('parseExpectedTsv on captures/lab/EXPECTED.tsv', () => {
     ]);
   });
 
+  it('every row carries a verdict, the one its capture recipe gives (so fresh captures are judged alike)', () => {
+    for (const r of rows)
+      expect([r.file, r.streamId, r.verdict]).toEqual([r.file, r.streamId, labVerdict(r.file, r.class)]);
+    const count = (v: string) => rows.filter((r) => r.verdict === v).length;
+    expect([count('cleartext'), count('encrypted'), count('encrypted-weak'), count('')]).toEqual([44, 26, 9, 0]);
+    // A fresh EXPECTED.tsv (make-captures.sh writes no verdict column) gets the same verdicts.
+    const fresh = readFileSync('captures/lab/EXPECTED.tsv', 'utf8')
+      .split('\n')
+      .map((l) => l.split('\t').slice(0, -1).join('\t'))
+      .join('\n');
+    expect(parseExpectedTsv(fresh).map((r) => r.verdict)).toEqual(rows.map((r) => r.verdict));
+    expect(Object.keys(LAB_VERDICTS).every((f) => rows.some((r) => r.file === f))).toBe(true);
+  });
+
   it('rejects a file without the expected columns', () => {
     expect(() => parseExpectedTsv('file\tflow\nx\ttcp.0\n')).toThrow(/column "format" missing/);
   });
@@ -167,11 +187,13 @@ describe('compareFlowsToExpected', () => {
     at('nfs3-cleartext.pcap', 'tcp.0').class = 'nfs-cleartext';
     at('nfs4-cleartext.pcap', 'tcp.0').packets.total = 1;
     at('rpc-with-tls-emulated.pcapng', 'tcp.3').rpc!.operations.NULL = 1;
+    at('nfs4-stunnel-tls10-legacy.pcap', 'tcp.1').verdict = 'encrypted';
     expect(compareFlowsToExpected(rows, documentOf(flows))).toEqual([
       'nfs3-cleartext.pcap tcp.0: class expected rpc-cleartext, got nfs-cleartext',
       'nfs4-cleartext.pcap tcp.0: packets expected 16, got 1',
       'nfs4-stunnel-tls13-aes256gcm.pcapng tcp.1: version expected TLS 1.3, got TLS 1.2',
       'nfs4-stunnel-tls13-chacha20.pcapng tcp.2: cipher id expected 0x1303, got 0x1302',
+      'nfs4-stunnel-tls10-legacy.pcap tcp.1: verdict expected encrypted-weak, got encrypted',
       'rpc-with-tls-emulated.pcapng tcp.3: nfs ops expected (none), got NULL:1',
     ]);
   });
