@@ -368,6 +368,7 @@ const REGISTRY: ReadonlyArray<readonly [number, string]> = [
 ];
 
 const BY_ID: ReadonlyMap<number, string> = new Map(REGISTRY);
+const BY_NAME: ReadonlyMap<string, number> = new Map(REGISTRY.map(([id, name]) => [name, id]));
 
 /** Number of assigned values in the table (for tests and docs). */
 export const CIPHER_SUITE_COUNT = REGISTRY.length;
@@ -392,6 +393,11 @@ export function cipherSuiteName(id: number): string {
 /** The name when the id is in the registry, else undefined. */
 export function registeredCipherSuiteName(id: number): string | undefined {
   return BY_ID.get(id);
+}
+
+/** The number of a registered IANA suite name ("TLS_AES_256_GCM_SHA384" -> 0x1302), else undefined. */
+export function cipherSuiteId(name: string): number | undefined {
+  return BY_NAME.get(name);
 }
 
 /** "TLS_AES_256_GCM_SHA384 (0x1302)" for evidence lines. */

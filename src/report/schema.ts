@@ -225,7 +225,8 @@ export type RunOutcome = 'damaged-input' | 'findings' | 'inconclusive' | 'verifi
 
 /** Why a finding does not fail the run: a policy exception, or the baseline (with --fail-on new). */
 export interface Acceptance {
-  by: 'exception' | 'baseline';
+  /** host-config: the tunnel's configuration names the suite the capture did not show (SUITE-NOT-SEEN). */
+  by: 'exception' | 'baseline' | 'host-config';
   reason: string;
   /** Exceptions: the expiry date (YYYY-MM-DD). */
   expires?: string;
@@ -247,6 +248,11 @@ export interface WireTally {
    * they carried is unproven, so the run cannot be verified. Absent when none.
    */
   undecodedNfsPackets?: number;
+  /**
+   * Of the flows that would be unproven, those a host config accepts (SUITE-NOT-SEEN whose tunnel names only strong
+   * suites): never counted as verified; the run's outcome is then `accepted`. Absent when none.
+   */
+  accepted?: number;
 }
 
 export type MountVerdict =

@@ -95,6 +95,7 @@ export function findingText(x: Finding): string {
   if (x.baseline === 'new') text += ' (new since the baseline)';
   if (x.accepted?.by === 'exception') text += ` (accepted until ${x.accepted.expires}: ${x.accepted.reason})`;
   else if (x.accepted?.by === 'baseline') text += ' (accepted: in the baseline)';
+  else if (x.accepted?.by === 'host-config') text += ` (accepted: ${x.accepted.reason})`;
   return text;
 }
 

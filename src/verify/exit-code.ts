@@ -44,7 +44,8 @@ export function decideExit(i: ExitInputs): ExitDecision {
     // Undecodable packets on an NFS port are traffic nothing proved: never verified, nor "no NFS seen".
     const undecoded = (w.undecodedNfsPackets ?? 0) > 0;
     if (w.judged === 0 && !undecoded && i.noNfsSeen === 'pass') return { exitCode: EXIT.OK, outcome: 'no-nfs-seen' };
-    if (w.unproven > 0 || undecoded || (w.verified === 0 && !(accepted && w.violating > 0)))
+    const provenOrAccepted = w.verified + (w.accepted ?? 0);
+    if (w.unproven > 0 || undecoded || (provenOrAccepted === 0 && !(accepted && w.violating > 0)))
       return { exitCode: EXIT.INCONCLUSIVE, outcome: 'inconclusive' };
   }
   return { exitCode: EXIT.OK, outcome: accepted ? 'accepted' : 'verified' };

@@ -18,6 +18,7 @@ import { crossReference } from './crossref.js';
 import { applyExceptions, type CleartextException, type MechanismRule, mechanismFindings } from './exceptions.js';
 import { decideExit } from './exit-code.js';
 import { type FlowPolicy, flowRef, judgeFlows, leaked } from './flow-policy.js';
+import { acceptSuitesByConfig } from './suite-by-config.js';
 
 /** The whole run policy: flags and the policy file (`--policy`, src/policy/), flags winning. */
 export interface RunPolicy extends FlowPolicy {
@@ -60,6 +61,14 @@ export function judgeRun(facts: RunFacts, policy: RunPolicy): RunJudgement {
     ? foldHost(flowFindings, crossReference(facts.flows, facts.host.inventory, facts.host.mounts), facts.flows)
     : flowFindings;
   if (policy.requireCertificateVerification === false) findings = findings.filter((f) => f.code !== 'UNVERIFIED-TLS');
+  if (facts.host) {
+    // A mid-stream flow whose tunnel config names only strong suites: accepted, never verified.
+    const n = acceptSuitesByConfig(findings, facts.flows, facts.host);
+    if (n > 0) {
+      wire.unproven = Math.max(0, wire.unproven - n);
+      wire.accepted = n;
+    }
+  }
   const mounts = facts.host?.mounts ?? [];
   if (policy.mechanisms) findings.push(...mechanismFindings(facts.flows, mounts, policy.mechanisms));
   if (policy.exceptions) {
