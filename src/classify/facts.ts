@@ -118,3 +118,36 @@ export interface TlsWalkFacts {
   /** The direction with no bytes at all, when only one was captured. */
   notCaptured: 'to-server' | 'to-client' | null;
 }
+
+/** A name seen on the wire: its keyed hash (HMAC-SHA256, 64 bits in hex) and length; the text only when revealed. */
+export interface ExposureName {
+  hash: string;
+  length: number;
+  /** The operations that carried it (LOOKUP, OPEN, CREATE, READDIR...). */
+  ops?: string[];
+  /** The name itself: only with `--reveal`. */
+  name?: string;
+}
+
+/** What a cleartext NFS flow exposed (triage only; see src/classify/exposure-analyzer.ts). */
+export interface ExposureFacts {
+  /** NFS calls read, replies matched to them by xid, and calls without a reply in the capture. */
+  calls: number;
+  matchedReplies: number;
+  unansweredCalls: number;
+  /** File data: READ from successful replies matched to their call, WRITE from the calls' data. */
+  read: { replies: number; bytes: number };
+  write: { calls: number; bytes: number };
+  names: ExposureName[];
+  namesDropped?: number;
+  /** AUTH_SYS identities (uid, gid, machine name as a keyed hash). */
+  authSys: { uid: number; gid: number; machine: ExposureName }[];
+  authSysDropped?: number;
+  /** Frames of the first and last NFS message read. */
+  firstFrame: number;
+  lastFrame: number;
+  /** Messages read only in part (longer than the 64 KiB head kept, or bytes missing): names past that point unseen. */
+  partialMessages?: number;
+  /** Messages that could not be read at all. */
+  unreadMessages?: number;
+}

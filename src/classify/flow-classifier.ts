@@ -13,6 +13,7 @@ import { probeTls } from '../protocol/tls.js';
 import type { Dir } from './analyzer.js';
 import { EvidenceLog } from './analyzer.js';
 import { DtlsAnalyzer } from './dtls-analyzer.js';
+import { ExposureAnalyzer, type ExposureConfig, HeadPool } from './exposure-analyzer.js';
 import { RpcAnalyzer } from './rpc-analyzer.js';
 import { TlsAnalyzer } from './tls-analyzer.js';
 
@@ -64,6 +65,8 @@ export class FlowClassifier implements FlowAnalysis {
   private readonly shortRun: (Uint8Array | undefined)[] = [undefined, undefined];
   /** True once any payload reached this classifier. */
   started = false;
+  /** Triage only: reads what the cleartext RPC exposes (null in verify-encryption). */
+  exposure: ExposureAnalyzer | null = null;
 
   constructor(
     readonly transport: 'tcp' | 'udp',
@@ -71,7 +74,16 @@ export class FlowClassifier implements FlowAnalysis {
     readonly onServicePort: boolean,
     /** --handshake-only: TLS analyzers stop after the handshake (weaker; never the default). */
     readonly handshakeOnly = false,
+    /** Makes the exposure reader when this flow turns out to be RPC (triage only). */
+    private readonly makeExposure: (() => ExposureAnalyzer) | null = null,
   ) {}
+
+  private startRpc(transport: 'tcp' | 'udp'): RpcAnalyzer {
+    this.detected = 'rpc';
+    this.rpc = new RpcAnalyzer(transport, this.evidence);
+    if (this.makeExposure !== null) this.exposure = this.makeExposure();
+    return this.rpc;
+  }
 
   get finished(): boolean {
     switch (this.detected) {
@@ -114,6 +126,7 @@ export class FlowClassifier implements FlowAnalysis {
       return;
     }
     const used = this.rpc!.onData(dir, data, offset, length, frame);
+    if (this.exposure !== null && used > 0) this.exposure.onData(dir, data, offset, used, frame);
     if (used < length && this.rpc!.upgradedToTls(dir)) {
       if (this.tls === null) {
         this.tls = new TlsAnalyzer(this.evidence, this.handshakeOnly);
@@ -134,24 +147,24 @@ export class FlowClassifier implements FlowAnalysis {
     if (this.detected === 'none' && short !== undefined && short.length > 0) {
       // The first bytes of a direction, then missing bytes: a record whose RPC header snaplen cut.
       if (probeCutRpcRecord(short, 0, short.length)) {
-        this.detected = 'rpc';
-        this.rpc = new RpcAnalyzer('tcp', this.evidence);
-        this.rpc.cutRecord(dir, short, 0, short.length, frame);
-        this.rpc.onGap(dir, length, frame);
+        const rpc = this.startRpc('tcp');
+        rpc.cutRecord(dir, short, 0, short.length, frame);
+        rpc.onGap(dir, length, frame);
       }
     }
     this.shortRun[dir] = undefined;
     if (this.detected === 'tls' || (dir === 0 ? this.tlsDir0 : this.tlsDir1)) this.tls?.onGap(dir, length, frame);
-    else if (this.detected === 'rpc') this.rpc!.onGap(dir, length, frame);
+    else if (this.detected === 'rpc') {
+      this.rpc!.onGap(dir, length, frame);
+      this.exposure?.onGap(dir, length);
+    }
   }
 
   udpDatagram(dir: Dir, data: Uint8Array, offset: number, length: number, frame: number): void {
     this.started = true;
     if (this.detected === 'none') {
-      if (probeRpcDatagram(data, offset, length)) {
-        this.detected = 'rpc';
-        this.rpc = new RpcAnalyzer('udp', this.evidence);
-      } else if (probeDtls(data, offset, length)) {
+      if (probeRpcDatagram(data, offset, length)) this.startRpc('udp');
+      else if (probeDtls(data, offset, length)) {
         this.detected = 'dtls';
         this.dtls = new DtlsAnalyzer(this.evidence);
         this.evidence.add(frame, dir, 'DTLS record header');
@@ -160,15 +173,16 @@ export class FlowClassifier implements FlowAnalysis {
         return;
       }
     }
-    if (this.detected === 'rpc') this.rpc!.onDatagram(dir, data, offset, length, frame);
-    else if (this.detected === 'dtls') this.dtls!.onDatagram(dir, data, offset, length, frame);
+    if (this.detected === 'rpc') {
+      this.rpc!.onDatagram(dir, data, offset, length, frame);
+      this.exposure?.onDatagram(dir, data, offset, length, frame);
+    } else if (this.detected === 'dtls') this.dtls!.onDatagram(dir, data, offset, length, frame);
   }
 
   private probeTcp(dir: Dir, data: Uint8Array, offset: number, length: number, frame: number): boolean {
     this.shortRun[dir] = undefined;
     if (probeRpcRecord(data, offset, length)) {
-      this.detected = 'rpc';
-      this.rpc = new RpcAnalyzer('tcp', this.evidence);
+      this.startRpc('tcp');
       return true;
     }
     if (probeTls(data, offset, length) || probeSslv2ClientHello(data, offset, length)) {
@@ -209,3 +223,13 @@ export const handshakeOnlyClassifierFactory: FlowAnalysisFactory = {
   create: (transport, onServicePort) => new FlowClassifier(transport, onServicePort, true),
   serverSpeaksFirst,
 };
+
+/** Triage's factory: the same classifiers, each RPC flow also read for its exposure (heads from one pool). */
+export function exposureClassifierFactory(config: ExposureConfig): FlowAnalysisFactory {
+  const pool = new HeadPool();
+  const make = () => new ExposureAnalyzer(config, pool);
+  return {
+    create: (transport, onServicePort) => new FlowClassifier(transport, onServicePort, false, make),
+    serverSpeaksFirst,
+  };
+}

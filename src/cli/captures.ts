@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { checkFilter, FilterError } from '../capture/filter.js';
 import { LiveOpenError, openLive } from '../capture/live.js';
 import { parseTimeWindow, TimeBoundError, type TimeWindowSpec } from '../capture/time-window.js';
+import type { ExposureConfig } from '../classify/exposure-analyzer.js';
 import { CaptureAnalysis, type CaptureAnalysisResult } from '../engine/analyze.js';
 import { analyzeCaptures } from '../engine/parallel.js';
 import { DEFAULT_PORT_SPEC, PortSet } from '../flow/ports.js';
@@ -32,6 +33,8 @@ export interface CaptureCliOptions {
   wide?: boolean;
   /** verify-encryption --handshake-only (weaker: see docs/verdicts.md). */
   handshakeOnly?: boolean;
+  /** Triage: read each cleartext NFS flow's exposure (see AnalyzeOptions.exposure). */
+  exposure?: ExposureConfig;
 }
 
 export function addCaptureOptions(cmd: Command): Command {
@@ -146,6 +149,7 @@ export async function runCaptures(files: string[], o: CaptureCliOptions): Promis
     ports,
     listAll: o.all === true,
     ...(o.handshakeOnly === true ? { handshakeOnly: true } : {}),
+    ...(o.exposure !== undefined ? { exposure: o.exposure } : {}),
     ...(o.filter !== undefined && o.interface === undefined ? { filter: o.filter } : {}),
     ...(timeWindow !== undefined ? { timeWindow } : {}),
     ...(maxFlows ? { maxFlows } : {}),

@@ -4,6 +4,7 @@
  * segment, and every finding with what to do for the mechanism at hand. Same judgement and exit codes as
  * verify-encryption.
  */
+import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import { DEFAULT_PORT_SPEC } from '../flow/ports.js';
 import { judgeRun, type RunFacts } from '../verify/policy.js';
@@ -17,6 +18,7 @@ interface TriageOptions {
   format: string;
   tz?: string;
   reveal?: boolean;
+  redactKey?: string;
   ports: string;
 }
 
@@ -30,7 +32,11 @@ export function registerTriage(program: Command, done: Done): void {
     .option('--host-root <bundle>', 'evidence bundle (directory or the tar.gz written by collect)')
     .option('--format <fmt>', 'markdown or json', 'markdown')
     .option('--tz <zone>', 'time zone for displayed times (IANA name, e.g. Europe/Paris); JSON keeps UTC')
-    .option('--reveal', 'show machine names (the bundle hostname)')
+    .option('--reveal', 'show file names and machine names (the bundle hostname, AUTH_SYS machine names)')
+    .option(
+      '--redact-key <key>',
+      'key of the name hashes (HMAC-SHA256): the same key gives the same hashes, so two reports can be correlated (default: random per report)',
+    )
     .option('--ports <spec>', 'NFS port set (ports and ranges)', DEFAULT_PORT_SPEC)
     .addHelpText('after', `\n${EXIT_CODES_HELP}`)
     .action(async (files: string[], o: TriageOptions) => {
@@ -42,7 +48,10 @@ export function registerTriage(program: Command, done: Done): void {
           throw new UsageError(`--tz: unknown time zone "${o.tz}"`);
         }
       }
-      const run = await runCaptures(files, { format: 'json', ports: o.ports });
+      if (o.redactKey !== undefined && o.redactKey === '') throw new UsageError('--redact-key must not be empty');
+      const key = o.redactKey !== undefined ? Buffer.from(o.redactKey, 'utf8') : randomBytes(32);
+      const exposure = { key, reveal: o.reveal === true };
+      const run = await runCaptures(files, { format: 'json', ports: o.ports, exposure });
       const facts: RunFacts = { captures: run.captures, flows: run.flows, inputDamaged: run.inputDamaged };
       if (o.hostRoot !== undefined) {
         const [{ judgeMounts }, { readInventoryOrFail }] = await Promise.all([
@@ -64,6 +73,7 @@ export function registerTriage(program: Command, done: Done): void {
         outcome,
         warnings: run.warnings,
         reveal: o.reveal === true,
+        redactKey: o.redactKey !== undefined ? 'given' : 'random',
       });
       done(exitCode);
       const text =

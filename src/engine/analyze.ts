@@ -6,7 +6,13 @@ import { PacketFilter } from '../capture/filter.js';
 import { readCapture } from '../capture/read.js';
 import { formatInstant, TimeWindow, type TimeWindowSpec } from '../capture/time-window.js';
 import type { CaptureSummary, DropWindow, PacketRecord } from '../capture/types.js';
-import { classifierFactory, type FlowClassifier, handshakeOnlyClassifierFactory } from '../classify/flow-classifier.js';
+import type { ExposureConfig } from '../classify/exposure-analyzer.js';
+import {
+  classifierFactory,
+  exposureClassifierFactory,
+  type FlowClassifier,
+  handshakeOnlyClassifierFactory,
+} from '../classify/flow-classifier.js';
 import { flowVerdict } from '../classify/verdict.js';
 import { type DecodeConfig, decodePacket, newDecodeConfig } from '../decode/decode.js';
 import { FragmentReassembler } from '../decode/fragments.js';
@@ -58,6 +64,11 @@ export interface AnalyzeOptions {
    * first application data both ways were seen. Weaker: bytes after that point are not examined. Never the default.
    */
   handshakeOnly?: boolean;
+  /**
+   * Triage only: also read what each cleartext NFS flow exposes (calls matched to replies, READ/WRITE bytes, keyed
+   * name hashes) into FlowResult.exposure. Off for verify-encryption, which keeps its speed and memory.
+   */
+  exposure?: ExposureConfig;
 }
 
 const PROTO_NAMES: Record<number, string> = { 1: 'icmp', 6: 'tcp', 17: 'udp', 58: 'icmpv6' };
@@ -130,7 +141,11 @@ export class CaptureAnalysis {
     });
     this.table = new FlowTable({
       ports: opts.ports,
-      analysis: opts.handshakeOnly === true ? handshakeOnlyClassifierFactory : classifierFactory,
+      analysis: opts.exposure
+        ? exposureClassifierFactory(opts.exposure)
+        : opts.handshakeOnly === true
+          ? handshakeOnlyClassifierFactory
+          : classifierFactory,
       maxFlows: opts.maxFlows ?? 65536,
       maxHeldBytes: opts.maxHeldBytes ?? 256 * 1024,
       onFlowDone: (f) => this.flowDone(f),
@@ -388,6 +403,8 @@ export class CaptureAnalysis {
     if (v.tls) r.tls = v.tls;
     if (v.dtls) r.dtls = v.dtls;
     if (v.rpc) r.rpc = v.rpc;
+    const exposure = cls?.exposure?.finish();
+    if (exposure) r.exposure = exposure;
     if (v.anomalies && v.anomalies.length > 0) r.anomalies = v.anomalies;
     if (cls && cls.evidence.dropped > 0) r.evidenceDropped = cls.evidence.dropped;
     const ctxToServer = c ? f.ctx : f.ctxB;

@@ -21,12 +21,12 @@ const MAX_OWNER = 1024;
 const MAX_BITMAP_WORDS = 32;
 const MAX_ARRAY = 1024;
 
-function bitmap(c: XdrCursor): void {
+export function skipBitmap(c: XdrCursor): void {
   c.skipFixedArray(4, MAX_BITMAP_WORDS);
 }
 
-function fattr(c: XdrCursor): void {
-  bitmap(c);
+export function skipFattr(c: XdrCursor): void {
+  skipBitmap(c);
   c.skipOpaque();
 }
 
@@ -39,7 +39,7 @@ function name(c: XdrCursor): void {
 }
 
 /** lock_owner4 / open_owner4 / state_owner4: clientid + owner. */
-function owner(c: XdrCursor): void {
+export function skipOwner(c: XdrCursor): void {
   c.skipHyper();
   c.skipOpaque(MAX_OWNER);
 }
@@ -83,8 +83,8 @@ function channelAttrs(c: XdrCursor): void {
 }
 
 function stateProtectOps(c: XdrCursor): void {
-  bitmap(c);
-  bitmap(c);
+  skipBitmap(c);
+  skipBitmap(c);
 }
 
 function netloc(c: XdrCursor): boolean {
@@ -100,14 +100,15 @@ function layoutUpdate(c: XdrCursor): void {
   c.skipOpaque();
 }
 
-function openHow(c: XdrCursor): boolean {
+/** Skips openflag4 (OPEN's create mode and attributes). */
+export function skipOpenHow(c: XdrCursor): boolean {
   if (c.u32() !== 1) return true; // OPEN4_NOCREATE
   const mode = c.u32();
-  if (mode === 0 || mode === 1) fattr(c);
+  if (mode === 0 || mode === 1) skipFattr(c);
   else if (mode === 2) c.skip(VERIFIER);
   else if (mode === 3) {
     c.skip(VERIFIER);
-    fattr(c);
+    skipFattr(c);
   } else return c.short;
   return true;
 }
@@ -142,7 +143,7 @@ function lockArgs(c: XdrCursor): void {
   c.skip(16); // offset, length
   if (c.bool()) {
     c.skip(4 + STATEID + 4); // open_seqid, open_stateid, lock_seqid
-    owner(c);
+    skipOwner(c);
   } else {
     c.skip(STATEID + 4);
   }
@@ -213,7 +214,7 @@ export function skipNfs4OpArgs(c: XdrCursor, op: number): boolean {
       if (type === 5) name(c);
       else if (type === 3 || type === 4) c.skip(8);
       name(c);
-      fattr(c);
+      skipFattr(c);
       return true;
     }
     case 7: // DELEGPURGE
@@ -228,7 +229,7 @@ export function skipNfs4OpArgs(c: XdrCursor, op: number): boolean {
       c.skip(STATEID);
       return true;
     case 9: // GETATTR
-      bitmap(c);
+      skipBitmap(c);
       return true;
     case 10: // GETFH
     case 16: // LOOKUPP
@@ -252,19 +253,19 @@ export function skipNfs4OpArgs(c: XdrCursor, op: number): boolean {
       return true;
     case 13: // LOCKT
       c.skip(20);
-      owner(c);
+      skipOwner(c);
       return true;
     case 14: // LOCKU
       c.skip(8 + STATEID + 16);
       return true;
     case 17: // NVERIFY
     case 37: // VERIFY
-      fattr(c);
+      skipFattr(c);
       return true;
     case 18: // OPEN
       c.skip(12); // seqid, share_access, share_deny
-      owner(c);
-      return openHow(c) && openClaim(c);
+      skipOwner(c);
+      return skipOpenHow(c) && openClaim(c);
     case 19: // OPENATTR
     case 58: // RECLAIM_COMPLETE
       c.bool();
@@ -281,7 +282,7 @@ export function skipNfs4OpArgs(c: XdrCursor, op: number): boolean {
       return true;
     case 26: // READDIR
       c.skip(8 + VERIFIER + 8);
-      bitmap(c);
+      skipBitmap(c);
       return true;
     case 29: // RENAME
       name(c);
@@ -289,7 +290,7 @@ export function skipNfs4OpArgs(c: XdrCursor, op: number): boolean {
       return true;
     case 34: // SETATTR
       c.skip(STATEID);
-      fattr(c);
+      skipFattr(c);
       return true;
     case 35: // SETCLIENTID
       c.skip(VERIFIER);
@@ -306,7 +307,7 @@ export function skipNfs4OpArgs(c: XdrCursor, op: number): boolean {
       c.skipOpaque();
       return true;
     case 39: // RELEASE_LOCKOWNER
-      owner(c);
+      skipOwner(c);
       return true;
     case 40: // BACKCHANNEL_CTL
       c.u32();
@@ -327,14 +328,14 @@ export function skipNfs4OpArgs(c: XdrCursor, op: number): boolean {
       return true;
     case 46: // GET_DIR_DELEGATION
       c.bool();
-      bitmap(c);
+      skipBitmap(c);
       c.skip(2 * NFSTIME);
-      bitmap(c);
-      bitmap(c);
+      skipBitmap(c);
+      skipBitmap(c);
       return true;
     case 47: // GETDEVICEINFO
       c.skip(DEVICEID + 8);
-      bitmap(c);
+      skipBitmap(c);
       return true;
     case 48: // GETDEVICELIST
       c.skip(16 + VERIFIER);
@@ -380,7 +381,7 @@ export function skipNfs4OpArgs(c: XdrCursor, op: number): boolean {
       return netloc(c);
     case 63: // IO_ADVISE
       c.skip(STATEID + 16);
-      bitmap(c);
+      skipBitmap(c);
       return true;
     case 64: // LAYOUTERROR
       c.skip(16 + STATEID);
@@ -411,7 +412,7 @@ export function skipNfs4OpArgs(c: XdrCursor, op: number): boolean {
 }
 
 function notify(c: XdrCursor): boolean {
-  bitmap(c);
+  skipBitmap(c);
   c.skipOpaque();
   return true;
 }
@@ -427,7 +428,7 @@ export function skipNfs4CbOpArgs(c: XdrCursor, op: number): boolean {
   switch (op) {
     case 3: // CB_GETATTR
       fh(c);
-      bitmap(c);
+      skipBitmap(c);
       return true;
     case 4: // CB_RECALL
       c.skip(STATEID + 4);
@@ -451,7 +452,7 @@ export function skipNfs4CbOpArgs(c: XdrCursor, op: number): boolean {
     case 8: // CB_RECALL_ANY
     case 9: // CB_RECALLABLE_OBJ_AVAIL
       c.u32();
-      bitmap(c);
+      skipBitmap(c);
       return true;
     case 10: // CB_RECALL_SLOT
       c.u32();
@@ -464,7 +465,7 @@ export function skipNfs4CbOpArgs(c: XdrCursor, op: number): boolean {
       return true;
     case 13: // CB_NOTIFY_LOCK
       fh(c);
-      owner(c);
+      skipOwner(c);
       return true;
     case 14: // CB_NOTIFY_DEVICEID
       return array(c, notify);

@@ -4,9 +4,26 @@
  */
 export const RESULT_SCHEMA_VERSION = '2.0';
 
-export type { FlowAnomaly, FlowClass, Grade, RpcSummary, TlsSummary, Verdict } from '../classify/facts.js';
+export type {
+  ExposureFacts,
+  ExposureName,
+  FlowAnomaly,
+  FlowClass,
+  Grade,
+  RpcSummary,
+  TlsSummary,
+  Verdict,
+} from '../classify/facts.js';
 
-import type { FlowAnomaly, FlowClass, Grade, RpcSummary, TlsSummary, Verdict } from '../classify/facts.js';
+import type {
+  ExposureFacts,
+  FlowAnomaly,
+  FlowClass,
+  Grade,
+  RpcSummary,
+  TlsSummary,
+  Verdict,
+} from '../classify/facts.js';
 
 export interface Endpoint {
   ip: string;
@@ -108,6 +125,11 @@ export interface FlowResult {
   viaToClient?: ViaHop[];
   /** TCP only: how the connection ended in the capture: RST, FIN both ways, FIN one way, or still open at its end. */
   tcpEnd?: 'rst' | 'fin' | 'half-closed' | 'open';
+  /**
+   * `wireseal triage` only (never set by verify-encryption): what the flow's cleartext NFS messages exposed, from
+   * calls and their matched replies. Names are keyed hashes unless the triage was run with --reveal.
+   */
+  exposure?: ExposureFacts;
 }
 
 export interface CaptureResult {

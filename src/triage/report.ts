@@ -8,10 +8,10 @@ import type { HostInventory } from '../host/types.js';
 import { TOOL_VERSION } from '../report/document.js';
 import { mdTable, mdText } from '../report/markdown.js';
 import { flowRef } from '../report/refs.js';
-import type { CaptureResult, Finding, FlowResult, MountResult } from '../report/schema.js';
+import type { CaptureResult, ExposureName, Finding, FlowResult, MountResult } from '../report/schema.js';
 import { matchMount } from '../verify/mount-flows.js';
 import { type Remediation, remediationFor } from './remediation.js';
-import { buildTimelines, type FlowBinding, type ServerTimeline } from './timeline.js';
+import { buildTimelines, type Exposure, type FlowBinding, type ServerTimeline } from './timeline.js';
 
 export interface TriageFinding extends Finding {
   remediation?: Remediation;
@@ -32,6 +32,11 @@ export interface TriageDocument {
     unreadable: { path: string; reason: string }[];
     processes?: number;
   };
+  /**
+   * How names appear: keyed hashes (HMAC-SHA256 with a key random for this report, or the one given by
+   * --redact-key, so that two reports made with the same key can be matched), or revealed (--reveal).
+   */
+  names: { shown: 'keyed-hash' | 'revealed'; key: 'random' | 'given' };
   mounts: MountResult[];
   timelines: ServerTimeline[];
   findings: TriageFinding[];
@@ -48,6 +53,7 @@ export interface TriageInput {
   outcome: string;
   warnings: string[];
   reveal: boolean;
+  redactKey: 'random' | 'given';
 }
 
 export function buildTriage(t: TriageInput): TriageDocument {
@@ -78,6 +84,7 @@ export function buildTriage(t: TriageInput): TriageDocument {
       packets: c.packets,
       ...(c.error ? { error: c.error.message } : {}),
     })),
+    names: { shown: t.reveal ? 'revealed' : 'keyed-hash', key: t.redactKey },
     mounts,
     timelines: buildTimelines(t.flows, bindings),
     findings,
@@ -115,6 +122,57 @@ export function displayTime(iso: string, tz: string | undefined): string {
   }).formatToParts(new Date(ms));
   const p = (k: string) => parts.find((x) => x.type === k)?.value ?? '';
   return `${p('year')}-${p('month')}-${p('day')} ${p('hour')}:${p('minute')}:${p('second')} ${p('timeZoneName')}`;
+}
+
+/** Names listed per segment in Markdown (the JSON has them all, up to the per-flow cap). */
+const NAMES_SHOWN = 20;
+
+function nameText(n: ExposureName): string {
+  const what = n.name !== undefined ? `"${n.name}"` : `name ${n.hash}`;
+  return `${what} (${n.length} bytes${n.ops ? `, ${n.ops.join('/')}` : ''})`;
+}
+
+function plural(n: number, one: string): string {
+  return `${n} ${one}${n === 1 ? '' : 's'}`;
+}
+
+/** The exposure of one cleartext segment as Markdown list items (names as keyed hashes unless revealed). */
+export function exposureLines(e: Exposure, from: string, to: string): string[] {
+  const out: string[] = [];
+  const ops = e.operations.map((o) => `${o.op}x${o.calls}`).join(', ') || 'no operation decoded';
+  out.push(
+    `- Exposed ${mdText(from)} to ${mdText(to)}, frames ${mdText(`${e.firstFrame.capture}#${e.firstFrame.frame}`)} to ${mdText(`${e.lastFrame.capture}#${e.lastFrame.frame}`)}:`,
+  );
+  if (e.read && e.write) {
+    out.push(
+      `  - file data: READ ${plural(e.read.bytes, 'byte')} in ${plural(e.read.replies, 'reply')}, WRITE ${plural(e.write.bytes, 'byte')} in ${plural(e.write.calls, 'call')}`.replace(
+        /replys/g,
+        'replies',
+      ),
+    );
+  }
+  out.push(`  - operations: ${mdText(ops)}`);
+  if (e.names) {
+    const shown = e.names.slice(0, NAMES_SHOWN).map(nameText).join(', ');
+    const more = e.names.length - Math.min(e.names.length, NAMES_SHOWN) + (e.namesDropped ?? 0);
+    out.push(
+      `  - names seen: ${e.names.length === 0 ? 'none' : mdText(shown)}${more > 0 ? mdText(`, and ${more} more`) : ''}`,
+    );
+  }
+  if (e.authSys && e.authSys.length > 0) {
+    const ids = e.authSys.map((i) => `uid ${i.uid} gid ${i.gid} machine ${nameText(i.machine)}`).join('; ');
+    out.push(`  - AUTH_SYS: ${mdText(ids)}`);
+  }
+  out.push(`  - credentials: ${mdText(e.credentials.join(', ') || 'none seen')}`);
+  out.push(
+    `  - ${e.payloadToServer} payload bytes to the server, ${e.payloadToClient} to the client${e.calls !== undefined ? `; ${plural(e.calls, 'NFS call')}, ${e.matchedReplies} matched to their reply, ${e.unansweredCalls} without a reply in the capture` : ''}`,
+  );
+  if (e.partialMessages || e.unreadMessages) {
+    out.push(
+      `  - not fully read: ${e.partialMessages ?? 0} messages in part (names past 64 KiB or a gap unseen), ${e.unreadMessages ?? 0} not at all`,
+    );
+  }
+  return out;
 }
 
 const ORDER: Record<string, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
@@ -166,12 +224,7 @@ export function triageMarkdown(doc: TriageDocument, tz?: string): string[] {
     ]);
     out.push(...mdTable(['from', 'to', 'protection', 'verdict', 'mount (binding)', 'clients', 'flows'], rows), '');
     for (const s of tl.segments) {
-      const e = s.exposure;
-      if (!e) continue;
-      const ops = e.operations.map((o) => `${o.op}x${o.calls}`).join(', ') || 'no operation decoded';
-      out.push(
-        `- Exposed ${mdText(t(s.from))} to ${mdText(t(s.to))}: ${mdText(ops)}; ${e.payloadToServer} payload bytes to the server, ${e.payloadToClient} to the client; credentials ${mdText(e.credentials.join(', ') || 'none seen')}; frames ${mdText(`${e.firstFrame.capture}#${e.firstFrame.frame}`)} to ${mdText(`${e.lastFrame.capture}#${e.lastFrame.frame}`)}`,
-      );
+      if (s.exposure) out.push(...exposureLines(s.exposure, t(s.from), t(s.to)));
     }
     out.push('');
   }

@@ -5,7 +5,7 @@
  * credential flavors, first and last frame). Reads results, never bytes.
  */
 import { endpointText, flowRef } from '../report/refs.js';
-import type { FlowResult } from '../report/schema.js';
+import type { ExposureName, FlowResult } from '../report/schema.js';
 import type { BindingStrength } from '../verify/binding.js';
 
 export interface Exposure {
@@ -15,6 +15,20 @@ export interface Exposure {
   payloadToServer: number;
   payloadToClient: number;
   credentials: string[];
+  /** File data from matched READ replies and from WRITE calls (absent when no NFS message was read). */
+  read?: { replies: number; bytes: number };
+  write?: { calls: number; bytes: number };
+  /** NFS calls read, replies matched to them, calls without a reply in the capture. */
+  calls?: number;
+  matchedReplies?: number;
+  unansweredCalls?: number;
+  /** Names seen (keyed hashes and lengths; the names only with --reveal), in order of first sight. */
+  names?: ExposureName[];
+  namesDropped?: number;
+  authSys?: { uid: number; gid: number; machine: ExposureName }[];
+  /** Messages read only in part, or not at all (see FlowResult.exposure). */
+  partialMessages?: number;
+  unreadMessages?: number;
   firstFrame: { capture: string; frame: number };
   lastFrame: { capture: string; frame: number };
 }
@@ -73,7 +87,7 @@ function exposureOf(flows: FlowResult[]): Exposure {
     .sort((a, b) => rank(a.op) - rank(b.op) || b.calls - a.calls || (a.op < b.op ? -1 : 1));
   const first = flows.reduce((a, b) => (b.firstSeen < a.firstSeen ? b : a));
   const last = flows.reduce((a, b) => (b.lastSeen > a.lastSeen ? b : a));
-  return {
+  const e: Exposure = {
     operations,
     payloadToServer: toServer,
     payloadToClient: toClient,
@@ -81,6 +95,62 @@ function exposureOf(flows: FlowResult[]): Exposure {
     firstFrame: { capture: first.capture, frame: first.firstFrame },
     lastFrame: { capture: last.capture, frame: last.lastFrame },
   };
+  addMessages(e, flows);
+  return e;
+}
+
+function mergeName(into: Map<string, ExposureName>, n: ExposureName): void {
+  const had = into.get(n.hash);
+  if (had === undefined) {
+    into.set(n.hash, { ...n, ...(n.ops ? { ops: [...n.ops] } : {}) });
+    return;
+  }
+  const ops = new Set([...(had.ops ?? []), ...(n.ops ?? [])]);
+  if (ops.size > 0) had.ops = [...ops].sort();
+}
+
+/** Sums what the flows' NFS messages exposed (FlowResult.exposure, read by triage's exposure pass). */
+function addMessages(e: Exposure, flows: FlowResult[]): void {
+  const withMessages = flows.filter((f) => f.exposure !== undefined);
+  if (withMessages.length === 0) return;
+  const read = { replies: 0, bytes: 0 };
+  const write = { calls: 0, bytes: 0 };
+  const names = new Map<string, ExposureName>();
+  const ids = new Map<string, { uid: number; gid: number; machine: ExposureName }>();
+  let calls = 0;
+  let matched = 0;
+  let unanswered = 0;
+  let namesDropped = 0;
+  let partial = 0;
+  let unread = 0;
+  for (const f of withMessages) {
+    const x = f.exposure!;
+    read.replies += x.read.replies;
+    read.bytes += x.read.bytes;
+    write.calls += x.write.calls;
+    write.bytes += x.write.bytes;
+    calls += x.calls;
+    matched += x.matchedReplies;
+    unanswered += x.unansweredCalls;
+    namesDropped += x.namesDropped ?? 0;
+    partial += x.partialMessages ?? 0;
+    unread += x.unreadMessages ?? 0;
+    for (const n of x.names) mergeName(names, n);
+    for (const i of x.authSys) {
+      const k = `${i.uid}:${i.gid}:${i.machine.hash}`;
+      if (!ids.has(k)) ids.set(k, i);
+    }
+  }
+  e.read = read;
+  e.write = write;
+  e.calls = calls;
+  e.matchedReplies = matched;
+  e.unansweredCalls = unanswered;
+  e.names = [...names.values()];
+  if (namesDropped > 0) e.namesDropped = namesDropped;
+  e.authSys = [...ids.values()];
+  if (partial > 0) e.partialMessages = partial;
+  if (unread > 0) e.unreadMessages = unread;
 }
 
 function relevant(f: FlowResult): boolean {
