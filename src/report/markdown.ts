@@ -2,12 +2,13 @@
  * Markdown writer: for $GITHUB_STEP_SUMMARY, merge-request comments and triage reports. The outcome comes first
  * in words (never a green look when nothing was verified), then findings (most severe first), mounts, flows
  * (capped), captures and warnings. Every cell is escaped: no raw HTML, pipes or control characters get through.
- * The helpers (mdText, mdTable) are exported for other Markdown reports.
+ * The helpers (mdText, mdTable) and the sections (outcome, input errors, findings, mounts, warnings) are exported:
+ * the triage report (src/triage/report.ts) is written with them, adding its timelines and what to do.
  */
 import { basename } from 'node:path';
 import { blindSpotText } from './blind-text.js';
 import { endpointText as ep } from './refs.js';
-import type { ResultDocument } from './schema.js';
+import type { Finding, MountResult, ResultDocument } from './schema.js';
 import { bySeverity, findingText, verdictCounts } from './table.js';
 import { printable } from './text.js';
 
@@ -39,41 +40,66 @@ const OUTCOME: Record<number, string> = {
   4: 'INCONCLUSIVE: nothing was verified (no NFS seen, or nothing could be proven)',
 };
 
+/** The title line: the outcome in words first, never a green look when nothing was verified. */
+export function outcomeHeading(command: string, exitCode: number): string {
+  return `## wireseal ${mdText(command)}: ${OUTCOME[exitCode] ?? `exit ${exitCode}`} (exit ${exitCode})`;
+}
+
+/** Captures that could not be read to the end, with the byte offset of the damage (nothing when none). */
+export function inputErrorLines(captures: { file: string; error?: { message: string; offset?: number } }[]): string[] {
+  const damaged = captures.filter((c) => c.error);
+  if (damaged.length === 0) return [];
+  return [
+    '',
+    '### Input errors',
+    '',
+    ...mdTable(
+      ['capture', 'error', 'byte offset'],
+      damaged.map((c) => [basename(c.file), c.error?.message ?? '', String(c.error?.offset ?? '')]),
+    ),
+  ];
+}
+
+/** Findings, most severe first, as one table (nothing when none). */
+export function findingLines(findings: Finding[]): string[] {
+  if (findings.length === 0) return [];
+  return [
+    '',
+    '### Findings',
+    '',
+    ...mdTable(
+      ['severity', 'code', 'finding'],
+      bySeverity(findings).map((x) => [x.severity, x.code, findingText(x)]),
+    ),
+  ];
+}
+
+/** The host's mounts and their verdicts (nothing when no host facts were read). */
+export function mountLines(mounts: MountResult[] | undefined): string[] {
+  if (!mounts || mounts.length === 0) return [];
+  return [
+    '',
+    '### Mounts',
+    '',
+    ...mdTable(
+      ['mount point', 'server', 'mechanism', 'verdict', 'reason'],
+      mounts.map((m) => [m.mountPoint, m.server, m.mechanism, m.verdict, m.reason]),
+    ),
+  ];
+}
+
+export function warningLines(warnings: string[]): string[] {
+  if (warnings.length === 0) return [];
+  return ['', '### Warnings', '', ...warnings.map((w) => `- ${mdText(w)}`)];
+}
+
 export function markdownLines(doc: ResultDocument, o: MarkdownOptions): string[] {
-  const code = doc.summary.exitCode;
-  const lines = [`## wireseal ${mdText(doc.command)}: ${OUTCOME[code] ?? `exit ${code}`} (exit ${code})`, ''];
+  const lines = [outcomeHeading(doc.command, doc.summary.exitCode), ''];
   const n = doc.summary.flows;
   lines.push(
     `${n} flow${n === 1 ? '' : 's'} (${mdText(verdictCounts(doc) || 'none')}); ${doc.summary.findings} finding${doc.summary.findings === 1 ? '' : 's'}; ${doc.captures.length} capture${doc.captures.length === 1 ? '' : 's'}.`,
   );
-  const damaged = doc.captures.filter((c) => c.error);
-  if (damaged.length > 0) {
-    lines.push('', '### Input errors', '');
-    lines.push(
-      ...mdTable(
-        ['capture', 'error', 'byte offset'],
-        damaged.map((c) => [basename(c.file), c.error?.message ?? '', String(c.error?.offset ?? '')]),
-      ),
-    );
-  }
-  if (doc.findings.length > 0) {
-    lines.push('', '### Findings', '');
-    lines.push(
-      ...mdTable(
-        ['severity', 'code', 'finding'],
-        bySeverity(doc.findings).map((x) => [x.severity, x.code, findingText(x)]),
-      ),
-    );
-  }
-  if (doc.mounts && doc.mounts.length > 0) {
-    lines.push('', '### Mounts', '');
-    lines.push(
-      ...mdTable(
-        ['mount point', 'server', 'mechanism', 'verdict', 'reason'],
-        doc.mounts.map((m) => [m.mountPoint, m.server, m.mechanism, m.verdict, m.reason]),
-      ),
-    );
-  }
+  lines.push(...inputErrorLines(doc.captures), ...findingLines(doc.findings), ...mountLines(doc.mounts));
   if (doc.flows.length > 0) {
     lines.push('', '### Flows', '');
     const shown = doc.flows.slice(0, o.maxFlows);
@@ -98,9 +124,7 @@ export function markdownLines(doc: ResultDocument, o: MarkdownOptions): string[]
     lines.push('', '### Not decoded', '');
     lines.push(...mdTable(['capture', 'packets and bytes not decoded, by reason'], blind));
   }
-  if (doc.warnings.length > 0) {
-    lines.push('', '### Warnings', '', ...doc.warnings.map((w) => `- ${mdText(w)}`));
-  }
+  lines.push(...warningLines(doc.warnings));
   return lines;
 }
 

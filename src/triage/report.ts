@@ -6,9 +6,18 @@
 
 import type { HostInventory } from '../host/types.js';
 import { TOOL_VERSION } from '../report/document.js';
-import { mdTable, mdText } from '../report/markdown.js';
+import {
+  findingLines,
+  inputErrorLines,
+  mdTable,
+  mdText,
+  mountLines,
+  outcomeHeading,
+  warningLines,
+} from '../report/markdown.js';
 import { flowRef } from '../report/refs.js';
 import type { CaptureResult, ExposureName, Finding, FlowResult, MountResult } from '../report/schema.js';
+import { bySeverity } from '../report/table.js';
 import { matchMount } from '../verify/mount-flows.js';
 import { type Remediation, remediationFor } from './remediation.js';
 import { buildTimelines, type Exposure, type FlowBinding, type ServerTimeline } from './timeline.js';
@@ -175,13 +184,17 @@ export function exposureLines(e: Exposure, from: string, to: string): string[] {
   return out;
 }
 
-const ORDER: Record<string, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
-
+/**
+ * The triage report in Markdown, written with the Markdown writer's sections (outcome, input errors, findings,
+ * mounts, warnings: src/report/markdown.ts) plus what only triage has: what to do per finding, and the timelines
+ * with the exposure of each cleartext segment. Times in UTC unless `tz` is given.
+ */
 export function triageMarkdown(doc: TriageDocument, tz?: string): string[] {
   const t = (s: string) => displayTime(s, tz);
-  const out: string[] = ['# wireseal triage', ''];
+  const out: string[] = [outcomeHeading('triage', doc.summary.exitCode), ''];
+  const n = doc.findings.length;
   out.push(
-    `Outcome: **${mdText(doc.summary.outcome)}** (exit code ${doc.summary.exitCode}), ${doc.findings.length} findings.`,
+    `${n} finding${n === 1 ? '' : 's'}; ${doc.timelines.length} server${doc.timelines.length === 1 ? '' : 's'} in the timelines; ${doc.captures.length} capture${doc.captures.length === 1 ? '' : 's'}; names ${doc.names.shown === 'revealed' ? 'revealed' : `as keyed hashes (${doc.names.key} key)`}.`,
   );
   if (doc.bundle) {
     const b = doc.bundle;
@@ -194,23 +207,29 @@ export function triageMarkdown(doc: TriageDocument, tz?: string): string[] {
     ].filter((x) => x !== '');
     out.push('', `Bundle: ${mdText(bits.join(', '))}.`);
   }
-  out.push('', '## Findings and what to do', '');
-  if (doc.findings.length === 0) out.push('No findings.');
-  const sorted = [...doc.findings].sort((a, b) => (ORDER[a.severity] ?? 9) - (ORDER[b.severity] ?? 9));
-  for (const f of sorted) {
-    out.push(`### ${mdText(f.severity.toUpperCase())} ${mdText(f.code)}${f.mount ? ` (${mdText(f.mount)})` : ''}`, '');
-    out.push(mdText(f.message), '');
-    if (f.remediation) {
-      out.push(`What to do (${mdText(f.remediation.mechanism)}):`, '');
-      for (const s of f.remediation.steps) out.push(`- ${mdText(s)}`);
-      out.push('');
-    }
+  out.push(
+    ...inputErrorLines(
+      doc.captures.map((c) => ({ file: c.file, ...(c.error ? { error: { message: c.error } } : {}) })),
+    ),
+  );
+  out.push(...findingLines(doc.findings));
+  const todo = (bySeverity(doc.findings) as TriageFinding[]).filter((f) => f.remediation);
+  if (todo.length > 0) out.push('', '### What to do');
+  for (const f of todo) {
+    const r = f.remediation!;
+    out.push(
+      '',
+      `#### ${mdText(f.severity.toUpperCase())} ${mdText(f.code)}${f.mount ? ` (${mdText(f.mount)})` : ''}`,
+      '',
+    );
+    out.push(`For ${mdText(r.mechanism)}:`, '');
+    for (const s of r.steps) out.push(`- ${mdText(s)}`);
   }
-  out.push('## Timelines', '');
+  out.push(...mountLines(doc.mounts), '', '### Timelines', '');
   if (doc.timelines.length === 0) out.push('No NFS traffic off loopback in the captures.');
   for (const tl of doc.timelines) {
     out.push(
-      `### Server ${mdText(tl.server)}${tl.mounts.length ? ` (mounts: ${mdText(tl.mounts.join(', '))})` : ''}`,
+      `#### Server ${mdText(tl.server)}${tl.mounts.length ? ` (mounts: ${mdText(tl.mounts.join(', '))})` : ''}`,
       '',
     );
     const rows = tl.segments.map((s) => [
@@ -222,12 +241,11 @@ export function triageMarkdown(doc: TriageDocument, tz?: string): string[] {
       s.clients.join(', '),
       String(s.flows.length),
     ]);
-    out.push(...mdTable(['from', 'to', 'protection', 'verdict', 'mount (binding)', 'clients', 'flows'], rows), '');
-    for (const s of tl.segments) {
-      if (s.exposure) out.push(...exposureLines(s.exposure, t(s.from), t(s.to)));
-    }
+    out.push(...mdTable(['from', 'to', 'protection', 'verdict', 'mount (binding)', 'clients', 'flows'], rows));
+    const exposed = tl.segments.flatMap((s) => (s.exposure ? exposureLines(s.exposure, t(s.from), t(s.to)) : []));
+    if (exposed.length > 0) out.push('', ...exposed);
     out.push('');
   }
-  if (doc.warnings.length > 0) out.push('## Warnings', '', ...doc.warnings.map((w) => `- ${mdText(w)}`), '');
+  out.push(...warningLines(doc.warnings));
   return out;
 }

@@ -111,7 +111,7 @@ describe('triage exposure on the lab captures', () => {
         for (const s of SECRETS) expect(r.stdout + r.stderr).not.toContain(s);
       }
     }
-  });
+  }, 240_000);
 
   it('the same --redact-key gives the same hashes; without it each report has its own key', () => {
     const hashes = (extra: string[]) =>
@@ -125,7 +125,7 @@ describe('triage exposure on the lab captures', () => {
     expect(doc.names).toEqual({ shown: 'keyed-hash', key: 'given' });
     expect(triage([NFS4]).names).toEqual({ shown: 'keyed-hash', key: 'random' });
     expect(cli(['triage', NFS4, '--redact-key', '']).code).toBe(2);
-  });
+  }, 120_000);
 
   it('verify-encryption reads no exposure (no field, same speed path)', () => {
     const r = cli(['verify-encryption', NFS4, '--format', 'json']);

@@ -73,9 +73,16 @@ describe('triage on the mixed lab capture', () => {
   it('Markdown with --tz shows local times; the JSON keeps UTC; no names', () => {
     const r = cli(['triage', CAP, '--host-root', 'captures/lab/host', '--tz', 'Europe/Paris']);
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('# wireseal triage');
-    expect(r.stdout).toContain('### CRITICAL BYPASS (/mnt/efs-direct)');
-    expect(r.stdout).toContain('What to do (efs-utils):');
+    expect(r.stdout).toContain('## wireseal triage: FAILED: findings at or above the failing severity (exit 1)');
+    expect(r.stdout).toContain('#### CRITICAL BYPASS (/mnt/efs-direct)');
+    expect(r.stdout).toContain(
+      '| critical | BYPASS | /mnt/efs-direct (direct-cleartext): its server 198.51.100.20:2049',
+    );
+    expect(r.stdout).toContain(
+      '| /mnt/efs-direct | fs-0123456789abcdef0.efs.lab-1.caplab.test | direct | direct-cleartext |',
+    );
+    expect(r.stdout).toContain('For efs-utils:');
+    expect(r.stdout).toContain('  - file data: READ 65569 bytes in 2 replies, WRITE 3000 bytes in 1 call');
     expect(r.stdout).toContain('| 2026-11-24 01:23:58 GMT+1 | 2026-11-24 01:23:58 GMT+1 | cleartext NFSv4 |');
     expect(r.stdout).not.toContain('DOWNGRADE');
     for (const n of NAMES) expect(r.stdout).not.toContain(n);
