@@ -352,6 +352,22 @@ proc /proc proc rw,nosuid,nodev,noexec,relatime 0 0
 $SRV_NAME:/export /mnt/krb5p nfs4 rw,relatime,vers=4.0,rsize=1048576,wsize=1048576,namlen=255,hard,proto=tcp,timeo=600,retrans=2,sec=krb5p,clientaddr=$CLI4,local_lock=none,addr=$SRV4 0 0
 $SRV_NAME:/export /mnt/krb5i nfs4 rw,relatime,vers=4.0,rsize=1048576,wsize=1048576,namlen=255,hard,proto=tcp,timeo=600,retrans=2,sec=krb5i,clientaddr=$CLI4,local_lock=none,addr=$SRV4 0 0
 EOF
+# Each mount's transport in /proc/self/mountstats (xprt: tcp LOCAL_PORT): the client port of its capture's connection.
+client_port() { tshark -r "$O/$1" -Y 'tcp.flags.syn == 1 && tcp.flags.ack == 0' -T fields -e tcp.srcport 2> /dev/null | head -n 1; }
+mountstat() { # mount point, sec flavor, capture
+  printf 'device %s:/export mounted on %s with fstype nfs4 statvers=1.1\n' "$SRV_NAME" "$1"
+  printf '\topts:\trw,vers=4.0,rsize=1048576,wsize=1048576,namlen=255,acregmin=3,acregmax=60,acdirmin=30,acdirmax=60,hard,proto=tcp,timeo=600,retrans=2,sec=%s,clientaddr=%s,local_lock=none\n' "$2" "$CLI4"
+  printf '\tcaps:\tcaps=0x3ffdf,wtmult=512,dtsize=32768,bsize=0,namlen=255\n'
+  printf '\tsec:\tflavor=6,pseudoflavor=%s\n' "$([ "$2" = krb5p ] && echo 390005 || echo 390004)"
+  printf '\tevents:\t0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n'
+  printf '\tRPC iostats version: 1.1  p/v: 100003/4 (nfs)\n'
+  printf '\txprt:\ttcp %s 1 1 0 0 12 12 0 12 0 2 0 0\n\n' "$(client_port "$3")"
+}
+mkdir -p "$O/host/proc/self"
+{
+  mountstat /mnt/krb5p krb5p nfs4-krb5p.pcap
+  mountstat /mnt/krb5i krb5i nfs4-krb5i.pcap
+} > "$O/host/proc/self/mountstats"
 cat > "$O/host/README.md" << EOF
 # Client host inventory for the Kerberos captures
 
@@ -359,6 +375,9 @@ cat > "$O/host/README.md" << EOF
 every NFS call and reply encrypted) and one with \`sec=krb5i\` (integrity only: readable on the wire). This
 machine's kernel has no NFS client, so the lines are written in the kernel's /proc/mounts format by the lab
 script; the traffic of such mounts is what krbclient.py sends (nfs4-krb5p.pcap, nfs4-krb5i.pcap).
+\`proc/self/mountstats\`: the same two mounts as /proc/self/mountstats shows them, each with its transport's local
+port (\`xprt: tcp PORT\`), the client port of its capture's connection: wireseal binds each flow to its mount by
+that port (both mounts have the same server and client address, so nothing else tells them apart).
 EOF
 chmod -R u=rwX,go=rX "$O"
 

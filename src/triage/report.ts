@@ -18,7 +18,7 @@ import {
 import { flowRef } from '../report/refs.js';
 import type { CaptureResult, ExposureName, Finding, FlowResult, MountResult } from '../report/schema.js';
 import { bySeverity } from '../report/table.js';
-import { matchMount } from '../verify/mount-flows.js';
+import { matchMount, resolveBindings } from '../verify/mount-flows.js';
 import { type Remediation, remediationFor } from './remediation.js';
 import { buildTimelines, type Exposure, type FlowBinding, type ServerTimeline } from './timeline.js';
 
@@ -67,8 +67,10 @@ export interface TriageInput {
 
 export function buildTriage(t: TriageInput): TriageDocument {
   const bindings = new Map<string, FlowBinding>();
-  for (const m of t.host?.mounts ?? []) {
-    const mf = matchMount(m, t.flows, t.host?.inventory);
+  const mfs = (t.host?.mounts ?? []).map((m) => matchMount(m, t.flows, t.host?.inventory));
+  resolveBindings(mfs);
+  for (const mf of mfs) {
+    const m = mf.mount;
     for (const [f, strength] of mf.binding) {
       if (!bindings.has(flowRef(f))) bindings.set(flowRef(f), { mount: m.mountPoint, strength });
     }

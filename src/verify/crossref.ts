@@ -9,7 +9,14 @@ import type { Finding, FlowResult, MountResult, SourceRef } from '../report/sche
 import { downgradeOf } from './downgrade.js';
 import { type FindingCode, type FindingExtras, makeFinding } from './findings.js';
 import { mixedFindings } from './mixed.js';
-import { describeRemotes, flowRef, isCleartextNfs, type MountFlows, matchMount } from './mount-flows.js';
+import {
+  describeRemotes,
+  flowRef,
+  isCleartextNfs,
+  type MountFlows,
+  matchMount,
+  resolveBindings,
+} from './mount-flows.js';
 
 const TLS_VERDICTS = new Set(['tls-verified', 'tls-unverified']);
 const CONFIG_ENCRYPTED = new Set(['tls-verified', 'tls-unverified', 'kerberos-privacy']);
@@ -187,6 +194,7 @@ export function crossReference(flows: FlowResult[], inv: HostInventory, mounts: 
   const matched = new Set<FlowResult>();
   const wireCaptures = new Set(flows.filter((f) => !f.loopback).map((f) => f.capture));
   const mfs = mounts.map((m) => matchMount(m, flows, inv));
+  resolveBindings(mfs);
   // Cleartext a direct mount explains is that mount's (BYPASS), not a downgrade of a tunnel to the same server.
   const direct = new Set<FlowResult>();
   for (const mf of mfs) if (!mf.mount.tunnel) for (const f of mf.cleartext) direct.add(f);

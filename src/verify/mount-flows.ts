@@ -104,6 +104,65 @@ export function matchMount(m: MountResult, flows: FlowResult[], inv?: HostInvent
   return out;
 }
 
+const RANK: Record<BindingStrength, number> = {
+  'mountstats-port': 0,
+  'tunnel-socket': 1,
+  'client-address': 2,
+  'server-only': 3,
+};
+
+/** The security flavor a flow's calls show (`krb5p`, `krb5i`, `krb5`, `sys`), undefined when they show none. */
+export function flowSec(f: FlowResult): string | undefined {
+  const gss = f.rpc?.gssServices ?? [];
+  if (f.class === 'rpcsec-gss-privacy' || gss.includes('privacy')) return 'krb5p';
+  // Lease calls (SETCLIENTID, RENEW) go with integrity on krb5 and krb5p mounts too: the weakest service used decides.
+  if (gss.includes('none')) return 'krb5';
+  if (gss.includes('integrity')) return 'krb5i';
+  if (f.rpc?.credentials.includes('AUTH_SYS')) return 'sys';
+  return undefined;
+}
+
+/** The flavors a mount's `sec=` list allows (the kernel's default is sys). */
+function mountSecs(m: MountResult): string[] {
+  const v = m.options.sec;
+  return typeof v === 'string' ? v.split(':') : ['sys'];
+}
+
+function unbind(mf: MountFlows, f: FlowResult): void {
+  mf.binding.delete(f);
+  mf.cleartext = mf.cleartext.filter((x) => x !== f);
+  mf.encrypted = mf.encrypted.filter((x) => x !== f);
+  mf.other = mf.other.filter((x) => x !== f);
+}
+
+/**
+ * A flow several mounts could claim belongs to the one that binds it most strongly (binding.ts): a flow on one
+ * mount's mountstats port is that mount's, not also its sibling's by client address. Among mounts that bind it
+ * equally, the one whose `sec=` allows the flavor the flow's calls use (a krb5i flow is not the sec=krb5p mount's)
+ * when exactly one does. Otherwise it stays with each (which mount it is cannot be told).
+ */
+export function resolveBindings(mfs: MountFlows[]): void {
+  const claims = new Map<FlowResult, MountFlows[]>();
+  for (const mf of mfs) {
+    for (const f of mf.binding.keys()) {
+      const list = claims.get(f);
+      if (list) list.push(mf);
+      else claims.set(f, [mf]);
+    }
+  }
+  for (const [f, list] of claims) {
+    if (list.length < 2) continue;
+    const best = Math.min(...list.map((mf) => RANK[mf.binding.get(f)!]));
+    let keep = list.filter((mf) => RANK[mf.binding.get(f)!] === best);
+    const sec = flowSec(f);
+    if (keep.length > 1 && sec !== undefined) {
+      const bySec = keep.filter((mf) => mountSecs(mf.mount).includes(sec));
+      if (bySec.length === 1) keep = bySec;
+    }
+    for (const mf of list) if (!keep.includes(mf)) unbind(mf, f);
+  }
+}
+
 export function describeRemotes(mf: MountFlows): string {
   return mf.remotes.map((r) => formatHostPort(r.host, r.port)).join(', ') || 'no remote target';
 }
