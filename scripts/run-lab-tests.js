@@ -31,6 +31,8 @@ const TOOLS = [
   'nfs-ls',
   'nfs-cat',
   'nfs-cp',
+  // lab/downgrade/make-downgrade-capture.sh (iproute2)
+  'tc',
   'tcpreplay',
   // lab/kerberos/make-krb-captures.sh
   'krb5kdc',
