@@ -3,22 +3,26 @@
  * shared assertions, plus the exact times and frames of this run. tshark 4.0 (`-o tcp.reassemble_out_of_order:TRUE`)
  * reads the READ reply of 262144 bytes at frame 372 and the WRITE of 3000 bytes at frame 397.
  */
-import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import type { TriageDocument } from '../../src/triage/report.js';
 import { downgradeLabTests } from '../helpers/downgrade-lab.js';
+import { runProcess, WIRESEAL } from '../helpers/lab-run.js';
 
 const DIR = 'captures/lab-downgrade';
 
 describe('downgrade lab run (recorded)', () => {
   downgradeLabTests(() => DIR);
 
-  it('exact times, frames and the capture gap of this run', () => {
-    const r = spawnSync(
-      'node',
-      ['bin/wireseal.js', 'triage', `${DIR}/downgrade.pcap`, '--host-root', `${DIR}/bundle.tar.gz`, '--format', 'json'],
-      { encoding: 'utf8', timeout: 60_000 },
-    );
+  it('exact times, frames and the capture gap of this run', async () => {
+    const r = await runProcess(process.execPath, [
+      WIRESEAL,
+      'triage',
+      `${DIR}/downgrade.pcap`,
+      '--host-root',
+      `${DIR}/bundle.tar.gz`,
+      '--format',
+      'json',
+    ]);
     const doc = JSON.parse(r.stdout) as TriageDocument;
     const [tls, clear] = doc.timelines[0]!.segments;
     expect([tls!.from, tls!.to, clear!.from, clear!.to]).toEqual([
