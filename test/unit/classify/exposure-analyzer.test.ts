@@ -9,8 +9,17 @@ import type { Dir } from '../../../src/classify/analyzer.js';
 import { ExposureAnalyzer, HEAD_CAP, HeadPool } from '../../../src/classify/exposure-analyzer.js';
 import { readNfs3Reply, readNfs4Call, readNfs4Reply } from '../../../src/protocol/nfs-exposure.js';
 import { XdrCursor } from '../../../src/protocol/xdr.js';
-import { op, stateid } from '../protocol/nfs4-build.js';
-import { AUTH_NONE_CRED, authSys, callMsg, compound, concat, record, replyMsg, Xdr } from '../protocol/rpc-build.js';
+import { op, stateid } from '../../adversarial/builders/nfs4.js';
+import {
+  AUTH_NONE_CRED,
+  authSys,
+  callMsg,
+  compound,
+  concat,
+  record,
+  replyMsg,
+  Xdr,
+} from '../../adversarial/builders/rpc.js';
 
 const NFS = 100003;
 const KEY = Buffer.from('test-key');
