@@ -78,7 +78,7 @@ export function tcpSessionPcap(steps: SessionStep[], serverPort = 2049, clientPo
   header.writeUInt16LE(4, 6);
   header.writeUInt32LE(262144, 16);
   header.writeUInt32LE(1, 20);
-  const parts = [header];
+  const parts: Buffer[] = [header];
   frames.forEach((f, i) => {
     const r = Buffer.alloc(16);
     r.writeUInt32LE(1_700_000_000 + i, 0);

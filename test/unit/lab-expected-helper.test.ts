@@ -80,7 +80,7 @@ function flowFrom(row: ExpectedRow): FlowResult {
 function documentOf(flows: FlowResult[]): ResultDocument {
   return {
     schema: 'wireseal/result',
-    schemaVersion: '1.0',
+    schemaVersion: '2.0',
     tool: { name: 'wireseal', version: '0' },
     generatedAt: '',
     command: 'verify-encryption',

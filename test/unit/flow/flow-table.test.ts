@@ -125,7 +125,7 @@ describe('FlowTable', () => {
     t.packet(tcp(C, 40000, S, 2049, SYN, 1000), 3, 1, 0, 60, 0);
     t.packet(tcp(S, 2049, C, 40000, SYN | ACK, 5000, 1001), 4, 1, 0, 60, 0);
     const data = tcp(C, 40000, S, 2049, ACK, 1001, 5001);
-    data.data = new Uint8Array(10);
+    data.data = Buffer.alloc(10);
     data.payloadLength = 10;
     data.payloadWireLength = 10;
     t.packet(data, 5, 1, 0, 64, 0);

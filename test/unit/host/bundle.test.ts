@@ -164,11 +164,11 @@ describe('collect bundle', () => {
   });
 });
 
-async function tarGz(entries: { header: tar.Headers; data?: Buffer }[]): Promise<Buffer> {
+async function tarGz(entries: { header: Partial<tar.Header> & { name: string }; data?: Buffer }[]): Promise<Buffer> {
   const pack = tar.pack();
   const chunks: Buffer[] = [];
-  pack.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise((r) => pack.on('end', r));
+  pack.on('data', (c: unknown) => chunks.push(c as Buffer));
+  const done = new Promise<void>((r) => pack.on('end', () => r()));
   for (const e of entries) pack.entry(e.header, e.data ?? Buffer.alloc(0));
   pack.finalize();
   await done;
