@@ -81,6 +81,36 @@ enum Judge {
   Callback = 2,
 }
 
+/** A readable message of a flow that takes part in RFC 9289 (see RpcAnalyzer.startTlsFacts). */
+export interface ReadableMessage {
+  frame: number;
+  dir: Dir;
+  kind: 'call' | 'reply';
+  /** "nfs/4", or null for a reply whose call was not seen. */
+  program: string | null;
+  /** NFS procedure name ("WRITE", "COMPOUND"), else "proc N"; null for a reply whose call was not seen. */
+  procedure: string | null;
+}
+
+/**
+ * RFC 9289 facts of one flow: the AUTH_TLS probe, the STARTTLS reply, where each direction moved to TLS, and the
+ * readable messages before the upgrade (other than the probe and its reply) or on one side after the other side
+ * upgraded. src/classify/verdict.ts judges them.
+ */
+export interface StartTlsFacts {
+  /** Direction of the first AUTH_TLS NULL probe (the client), null when none was seen. */
+  probeDir: Dir | null;
+  /** Frame of the first reply with the STARTTLS verifier, 0 when none. */
+  startTlsFrame: number;
+  startTlsDir: Dir | null;
+  /** Frame where each direction's bytes moved to TLS, 0 while it has not. */
+  upgradeFrame: [number, number];
+  /** Readable messages while neither side had moved to TLS: count and the first. */
+  before: { count: number; first: ReadableMessage | null };
+  /** Readable messages from a side that had not moved to TLS after the other side had: count and the first. */
+  oneSided: { count: number; first: ReadableMessage | null };
+}
+
 interface PendingCall {
   prog: number;
   vers: number;
@@ -189,6 +219,15 @@ export class RpcAnalyzer implements StreamAnalyzer, DatagramAnalyzer {
   private leaseCalls = 0;
   private unsealed = 0;
   private resyncs = 0;
+  /** RFC 9289 (see StartTlsFacts). */
+  private readonly tlsFacts: StartTlsFacts = {
+    probeDir: null,
+    startTlsFrame: 0,
+    startTlsDir: null,
+    upgradeFrame: [0, 0],
+    before: { count: 0, first: null },
+    oneSided: { count: 0, first: null },
+  };
   /** AUTH_SYS machine name of the first call that had one (payload: exposed only through `authSysMachineName`). */
   private machineName: string | undefined;
   private readonly countOp = (name: string): void => {
@@ -245,6 +284,11 @@ export class RpcAnalyzer implements StreamAnalyzer, DatagramAnalyzer {
 
   get startTls(): boolean {
     return this.startTlsSeen;
+  }
+
+  /** RFC 9289 facts: probe, STARTTLS reply, upgrade frames and readable messages around them. */
+  get startTlsFacts(): StartTlsFacts {
+    return this.tlsFacts;
   }
 
   /** AUTH_SYS machine name (payload; for an explicit opt-in report only). */
@@ -389,13 +433,16 @@ export class RpcAnalyzer implements StreamAnalyzer, DatagramAnalyzer {
   private cutMessage(d: DirState, buf: Uint8Array, off: number, len: number, frame: number): void {
     this.cut++;
     let what = 'RPC message';
-    if (len >= 8 && readU32(buf, off + 4) === CALL) {
+    let program: string | null = null;
+    const isCall = len >= 8 && readU32(buf, off + 4) === CALL;
+    if (isCall) {
       what = 'RPC call';
       if (len >= 16) {
         const prog = readU32(buf, off + 12);
         const vers = len >= 20 ? readU32(buf, off + 16) : -1;
         const label = vers >= 0 ? rpcProgramLabel(prog, vers) : rpcProgramName(prog);
         this.programs.add(label);
+        program = label;
         what = `RPC call of ${label}`;
         if (prog === PROG_NFS) {
           this.nfsCallsSeen = true;
@@ -405,8 +452,28 @@ export class RpcAnalyzer implements StreamAnalyzer, DatagramAnalyzer {
         }
       }
     } else if (len >= 8) what = 'RPC reply';
+    // A cut header is still readable RPC, unless it shows the AUTH_TLS NULL probe (procedure 0, credential AUTH_TLS).
+    const probe = isCall && len >= 28 && readU32(buf, off + 20) === 0 && readU32(buf, off + 24) === AUTH_TLS;
+    if (!probe) this.noteReadable(d, isCall ? 'call' : 'reply', program, null, frame);
     if (this.cut <= CUT_EVIDENCE)
       this.evidence.add(frame, d.dir, `${what}: headers cut by snaplen after ${len} bytes of the message`);
+  }
+
+  /**
+   * A readable message other than the AUTH_TLS probe and its reply: before any upgrade, or (one-sided) from a
+   * direction still in the clear after the other direction moved to TLS. Only judged on flows that upgrade.
+   */
+  private noteReadable(
+    d: DirState,
+    kind: 'call' | 'reply',
+    program: string | null,
+    procedure: string | null,
+    frame: number,
+  ): void {
+    const other = this.dirs[d.dir === 0 ? 1 : 0];
+    const slot = other.upgraded ? this.tlsFacts.oneSided : this.tlsFacts.before;
+    slot.count++;
+    slot.first ??= { frame, dir: d.dir, kind, program, procedure };
   }
 
   private loseSync(d: DirState): void {
@@ -419,6 +486,7 @@ export class RpcAnalyzer implements StreamAnalyzer, DatagramAnalyzer {
 
   private upgrade(d: DirState, frame: number, used: number): number {
     d.upgraded = true;
+    this.tlsFacts.upgradeFrame[d.dir] = frame;
     this.evidence.add(frame, d.dir, 'TLS record at an RPC record boundary after AUTH_TLS: upgraded to TLS');
     return used;
   }
@@ -711,6 +779,9 @@ export class RpcAnalyzer implements StreamAnalyzer, DatagramAnalyzer {
     if (first) this.loggedPrograms.add(label);
 
     const procName = isNfs ? nfsProcName(h.vers, h.proc) : null;
+    if (h.credFlavor !== AUTH_TLS || h.proc !== 0)
+      this.noteReadable(d, 'call', label, procName ?? `proc ${h.proc}`, d.frame);
+    else this.tlsFacts.probeDir ??= d.dir;
     const cb = h.prog === PROG_NFS_CB || (h.prog > PROG_NFS_CB && h.prog < 0x60000000 && this.nfsVersMax === 4);
     const compound = h.proc === NFS4_PROC_COMPOUND && ((isNfs && h.vers === 4) || cb);
     // Kerberos rules (issue 11): RPCSEC_GSS control procedures (INIT, CONTINUE_INIT, DESTROY) go to the NULL
@@ -759,8 +830,18 @@ export class RpcAnalyzer implements StreamAnalyzer, DatagramAnalyzer {
       // A privacy call's successful results are an rpc_gss_priv_data too.
       if (call.privacy && call.proc !== 0 && h.replyStat === MSG_ACCEPTED && h.acceptStat === 0) d.phase = 'gsswrap';
     } else this.unmatched++;
-    if (h.replyStat === MSG_ACCEPTED && h.startTls) {
+    const startTls = h.replyStat === MSG_ACCEPTED && h.startTls;
+    if (call?.authTls !== true && !startTls) {
+      const program = call ? rpcProgramLabel(call.prog, call.vers) : null;
+      const procedure = call ? (call.prog === PROG_NFS ? nfsProcName(call.vers, call.proc) : null) : null;
+      this.noteReadable(d, 'reply', program, call ? (procedure ?? `proc ${call.proc}`) : null, d.frame);
+    }
+    if (startTls) {
       this.startTlsSeen = true;
+      if (this.tlsFacts.startTlsFrame === 0) {
+        this.tlsFacts.startTlsFrame = d.frame;
+        this.tlsFacts.startTlsDir = d.dir;
+      }
       const what = call?.authTls
         ? 'REPLY verifier STARTTLS (to the AUTH_TLS probe)'
         : 'REPLY verifier STARTTLS (call not seen)';

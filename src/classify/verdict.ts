@@ -9,6 +9,7 @@ import type { DtlsAnalyzer } from './dtls-analyzer.js';
 import type { FlowAnomaly, FlowClass, RpcSummary, TlsSummary, Verdict } from './facts.js';
 import type { FlowClassifier } from './flow-classifier.js';
 import { type PlaintextSampler, plaintextHitText } from './plaintext-sampler.js';
+import type { ReadableMessage, RpcAnalyzer, StartTlsFacts } from './rpc-analyzer.js';
 import type { TlsAnalyzer } from './tls-analyzer.js';
 
 export interface FlowVerdict {
@@ -181,6 +182,59 @@ function dtlsRules(v: FlowVerdict, d: DtlsAnalyzer, ctx: FlowContext): FlowVerdi
   return anomalies.length > 0 ? { ...out, anomalies } : out;
 }
 
+function readableText(m: ReadableMessage): string {
+  if (m.program === null) return 'an RPC reply (its call not seen)';
+  const proc = m.procedure === null ? ' (header cut by snaplen)' : ` ${m.procedure}`;
+  return `${m.kind === 'call' ? 'call' : 'reply'} ${m.program}${proc}`;
+}
+
+function times(n: number): string {
+  return n > 1 ? ` (and ${n - 1} more message${n === 2 ? '' : 's'})` : '';
+}
+
+/**
+ * RFC 9289 rules: an ONC-RPC message other than the AUTH_TLS NULL probe and its reply before the upgrade is exposure
+ * (CLEARTEXT-BEFORE-STARTTLS); a side still writing RPC in the clear after the other side moved to TLS is exposure
+ * (STARTTLS-ONE-SIDED); and the upgrade only counts after the STARTTLS reply and a ClientHello from the client.
+ */
+function startTlsRules(v: FlowVerdict, rpc: RpcAnalyzer, tls: TlsAnalyzer, ctx: FlowContext): FlowVerdict {
+  const f = rpc.startTlsFacts;
+  const anomalies = [...(v.anomalies ?? [])];
+  let out = v;
+  let reason: string | null = null;
+  const before = f.before.first;
+  if (before !== null) {
+    const what = `${readableText(before)} in the clear before STARTTLS, frame ${before.frame}${times(f.before.count)}`;
+    anomalies.push(anomaly('CLEARTEXT-BEFORE-STARTTLS', before.frame, before.dir, what, ctx));
+    reason = what;
+  }
+  const late = f.oneSided.first;
+  if (late !== null) {
+    const up = f.upgradeFrame[late.dir === 0 ? 1 : 0];
+    const peer = (late.dir === 0) !== (ctx.dirFlipped === true) ? 'server' : 'client';
+    const what = `only one side started TLS: ${readableText(late)} in the clear at frame ${late.frame}, after the ${peer} moved to TLS at frame ${up}${times(f.oneSided.count)}`;
+    anomalies.push(anomaly('STARTTLS-ONE-SIDED', late.frame, late.dir, what, ctx));
+    reason ??= what;
+  }
+  if (reason !== null) return { ...out, verdict: 'cleartext', reason, anomalies };
+  if (out.verdict !== 'encrypted' && out.verdict !== 'encrypted-weak') return out;
+  const doubt = upgradeDoubt(f, tls);
+  if (doubt !== null) out = { ...out, verdict: 'unknown', reason: `${doubt}: the RFC 9289 upgrade is not proven` };
+  return out;
+}
+
+/** Why the STARTTLS upgrade of an otherwise encrypted flow does not count, or null when it does. */
+function upgradeDoubt(f: StartTlsFacts, tls: TlsAnalyzer): string | null {
+  if (f.startTlsFrame === 0 || f.startTlsDir === null) return 'no STARTTLS reply captured';
+  const client: Dir = f.probeDir ?? (f.startTlsDir === 0 ? 1 : 0);
+  if (client === f.startTlsDir) return 'the STARTTLS reply came from the side that sent the AUTH_TLS probe';
+  if (tls.hello.clientHelloDir !== client) return 'no ClientHello from the client';
+  const up = f.upgradeFrame[client];
+  if (up === 0 || up < f.startTlsFrame) return 'the client moved to TLS before the STARTTLS reply';
+  if (f.upgradeFrame[f.startTlsDir] === 0) return 'the server never moved to TLS';
+  return null;
+}
+
 /** " (headers cut by snaplen in N messages)" when the capture cut RPC headers short. */
 function cutNote(rpc: { headersCut?: number }): string {
   const n = rpc.headersCut ?? 0;
@@ -221,7 +275,8 @@ export function flowVerdict(cls: FlowClassifier, ctx: FlowContext): FlowVerdict 
       if (cls.tls !== null) {
         const tls = cls.tls.summary();
         const v0: FlowVerdict = { class: 'rpc-with-tls', tls, rpc, ...tlsVerdict(tls, 'RPC-with-TLS') };
-        return withPlaintextCheck(tlsStreamRules(v0, cls.tls, ctx), cls.tls.plaintext, ctx);
+        const v1 = withPlaintextCheck(tlsStreamRules(v0, cls.tls, ctx), cls.tls.plaintext, ctx);
+        return startTlsRules(v1, cls.rpc!, cls.tls, ctx);
       }
       if (!cls.rpc!.isRpc) return { class: 'opaque', verdict: 'unknown', reason: 'no valid ONC-RPC message', rpc };
       if (cls.rpc!.gssPrivacy) {

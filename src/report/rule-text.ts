@@ -184,6 +184,20 @@ export const RULE_TEXT: Record<FindingCode, RuleText> = {
     fix: 'Fix or replace the DTLS peer that sends data at epoch 0; only epoch 1 and later protect data.',
     tags: ['cleartext', 'crypto'],
   },
+  'CLEARTEXT-BEFORE-STARTTLS': {
+    title: 'NFS traffic in the clear before the STARTTLS upgrade',
+    meaning:
+      'On an RPC-with-TLS (RFC 9289) connection, ONC-RPC calls other than the AUTH_TLS probe crossed the wire before TLS started: their arguments and results were readable.',
+    fix: 'Make the client send nothing but the AUTH_TLS NULL probe before TLS (mount with xprtsec=tls or mtls and a current kernel and tlshd); find whoever reused a cleartext connection.',
+    tags: ['cleartext', 'downgrade'],
+  },
+  'STARTTLS-ONE-SIDED': {
+    title: 'Only one side of an RPC-with-TLS connection started TLS',
+    meaning:
+      'After STARTTLS one side of the connection sent TLS records while the other kept sending ONC-RPC in the clear: that side was readable.',
+    fix: 'Find the peer (or middlebox) that ignores the upgrade; require xprtsec=tls/mtls on the client and TLS on the server export.',
+    tags: ['cleartext', 'downgrade'],
+  },
   'ENCRYPTED-TUNNEL': {
     title: 'Encrypted tunnel, contents not visible',
     meaning:

@@ -128,6 +128,16 @@ export const FINDING_CODES = {
     raisedBy:
       'flow policy: a krb5p flow (`rpcsec-gss-privacy`, encrypted) whose lease/session calls (SETCLIENTID, RENEW, EXCHANGE_ID, CREATE_SESSION, SEQUENCE-only, DESTROY_*) or backchannel callbacks went without privacy; they carry no file data, so the flow stays encrypted',
   },
+  'CLEARTEXT-BEFORE-STARTTLS': {
+    severity: 'high',
+    raisedBy:
+      'flow policy: on an RFC 9289 RPC-with-TLS connection, an ONC-RPC call or reply other than the AUTH_TLS NULL probe and its STARTTLS reply before either side moved to TLS; names the frame, program and procedure',
+  },
+  'STARTTLS-ONE-SIDED': {
+    severity: 'high',
+    raisedBy:
+      'flow policy: on an RFC 9289 connection, one side moved to TLS while the other kept sending ONC-RPC in the clear; names the frame, program and procedure',
+  },
   // --- issue 13 (encapsulation, blind spots): add entries here --------------------------------------------------------
   'ENCRYPTED-TUNNEL': {
     severity: 'info',
