@@ -134,8 +134,11 @@ export class DtlsAnalyzer implements DatagramAnalyzer {
     let pos = offset;
     while (pos < end) {
       if (isUnifiedHeader(data[pos]!) && this.isDtls) {
-        const n = unifiedRecordLength(data, pos, end);
-        const h = unifiedHeaderLength(data[pos]!);
+        // The connection id and the (encrypted) sequence number are header, never body: a record whose CID length
+        // the hellos do not tell is counted, not sampled (the rest of the datagram is taken as that record).
+        const cid = this.cidLength(dir);
+        const n = unifiedRecordLength(data, pos, end, cid);
+        const h = unifiedHeaderLength(data[pos]!, cid);
         if (n > 0 && h > 0 && h < n) this.sample(dir, data, pos + h, n - h, frame);
         this.counts.applicationData++;
         this.onAppData(dir, frame);
@@ -169,6 +172,19 @@ export class DtlsAnalyzer implements DatagramAnalyzer {
     const s = h.summary(this.counts, rv, this.valid);
     s.helloVerifyRequest = this.helloVerifyRequest;
     return s;
+  }
+
+  /**
+   * Length of the connection id on records sent in `dir` (RFC 9146/9147), -1 when the capture does not tell: records
+   * to the client carry the CID of the ClientHello's connection_id extension, records to the server the CID of the
+   * ServerHello's (DTLS 1.2; DTLS 1.3 sends it in the encrypted EncryptedExtensions).
+   */
+  private cidLength(dir: Dir): number {
+    const h = this.hello;
+    const clientDir = h.clientHelloDir ?? (h.serverHelloDir === null ? null : h.serverHelloDir === 0 ? 1 : 0);
+    if (clientDir === null) return -1;
+    const n = dir === clientDir ? h.serverHello?.connectionIdLength : h.clientHello?.connectionIdLength;
+    return n ?? -1;
   }
 
   /** The datagram's first record is a whole classic record, or a unified header once classic records were seen. */

@@ -14,6 +14,8 @@ export const EXT_SERVER_NAME = 0;
 export const EXT_SUPPORTED_GROUPS = 10;
 export const EXT_ALPN = 16;
 export const EXT_PRE_SHARED_KEY = 41;
+/** RFC 9146 connection_id: the CID the sender wants on records sent to it (opaque cid<0..2^8-1>). */
+export const EXT_CONNECTION_ID = 54;
 export const EXT_SUPPORTED_VERSIONS = 43;
 export const EXT_KEY_SHARE = 51;
 
@@ -41,6 +43,8 @@ export interface ClientHello {
   sni?: string;
   alpn?: string[];
   hasPreSharedKey: boolean;
+  /** DTLS (RFC 9146/9147): length of the connection id the client wants on records sent to it; absent without the extension. */
+  connectionIdLength?: number;
   extensionTypes: number[];
 }
 
@@ -56,6 +60,8 @@ export interface ServerHello {
   hasPreSharedKey: boolean;
   /** ALPN protocol the server selected (TLS <= 1.2; encrypted in TLS 1.3). */
   alpn?: string;
+  /** DTLS 1.2 (RFC 9146): length of the connection id the server wants on records sent to it (DTLS 1.3 sends it encrypted). */
+  connectionIdLength?: number;
   extensionTypes: number[];
 }
 
@@ -249,6 +255,12 @@ export function parseClientHello(buf: Uint8Array, off: number, len: number, dtls
       case EXT_PRE_SHARED_KEY:
         hello.hasPreSharedKey = true;
         return null;
+      case EXT_CONNECTION_ID: {
+        const n = x.u8();
+        if (x.bad || x.pos + n !== end) return 'connection_id length invalid';
+        hello.connectionIdLength = n;
+        return null;
+      }
       default:
         return null;
     }
@@ -295,6 +307,10 @@ export function parseServerHello(buf: Uint8Array, off: number, len: number): Par
       hello.keyShareGroup = g;
     } else if (type === EXT_PRE_SHARED_KEY) {
       hello.hasPreSharedKey = true;
+    } else if (type === EXT_CONNECTION_ID) {
+      const n = x.u8();
+      if (x.bad || x.pos + n !== end) return 'connection_id length invalid';
+      hello.connectionIdLength = n;
     } else if (type === EXT_ALPN) {
       const list = parseAlpn(x, end);
       if (list === undefined || list.length !== 1) return 'ALPN selection invalid';
