@@ -5,9 +5,10 @@
  * kind is folded into an `opaque`/`unknown` kind (unproven, never verified).
  */
 import type { CaptureResult, FlowResult, UnlistedKind } from '../report/schema.js';
-import { worstAnomaly } from '../verify/flow-policy.js';
 
 const MAX_KINDS = 256;
+/** Anomaly codes kept per kind (the policy ranks them; analysis does not know severities). */
+const MAX_KIND_ANOMALIES = 8;
 
 export type Unlisted = NonNullable<CaptureResult['unlisted']> & { nfsRelevantKinds: UnlistedKind[] };
 
@@ -24,7 +25,7 @@ function kindKey(k: Omit<UnlistedKind, 'count'>): string {
     k.nfsVersion ?? '',
     (k.programs ?? []).join(','),
     s ? `${s.dtls}|${s.version}|${s.cipherSuiteId}|${s.grade}` : '',
-    k.anomaly ? `${k.anomaly.code}|${k.anomaly.detail}` : '',
+    (k.anomalies ?? []).map((a) => `${a.code}|${a.detail}`).join('|'),
   ].join('|');
 }
 
@@ -55,8 +56,12 @@ export function kindOf(r: FlowResult): Omit<UnlistedKind, 'count'> {
   const k: Omit<UnlistedKind, 'count'> = { transport: r.transport, class: r.class, verdict: r.verdict };
   if (r.rpc?.nfsVersion !== undefined) k.nfsVersion = r.rpc.nfsVersion;
   if (r.rpc && r.rpc.programs.length > 0) k.programs = [...r.rpc.programs];
-  const a = worstAnomaly(r.anomalies);
-  if (a !== undefined) k.anomaly = a;
+  const anomalies: { code: string; detail: string }[] = [];
+  for (const a of r.anomalies ?? []) {
+    if (anomalies.length >= MAX_KIND_ANOMALIES) break;
+    if (!anomalies.some((x) => x.code === a.code)) anomalies.push({ code: a.code, detail: a.what });
+  }
+  if (anomalies.length > 0) k.anomalies = anomalies;
   const s = r.tls ?? r.dtls;
   if (s) {
     k.suite = {

@@ -231,8 +231,11 @@ export interface UnlistedKind {
   verdict: Verdict;
   nfsVersion?: string;
   programs?: string[];
-  /** The worst rule the flow broke (code and detail), when it broke one. */
-  anomaly?: { code: string; detail: string };
+  /**
+   * The rules the flow broke, one per code (the first detail of each), in the flow's order; at most 8. The policy
+   * ranks them (src/verify): analysis never judges severity.
+   */
+  anomalies?: { code: string; detail: string }[];
   /** TLS/DTLS suite facts, when the flow had them. */
   suite?: { dtls: boolean; version: string; cipherSuiteId: number | null; cipherSuite: string; grade: Grade };
 }

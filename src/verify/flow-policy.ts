@@ -117,18 +117,27 @@ export interface JudgedFlow {
   gssLeaseCalls?: number | undefined;
 }
 
-/** The most severe of a flow's anomalies whose code is in the finding table; its detail is the anomaly's text. */
-export function worstAnomaly(
-  anomalies: readonly FlowAnomaly[] | undefined,
-): { code: string; detail: string } | undefined {
-  let best: { code: string; detail: string } | undefined;
+/** A broken rule as the policy reads it: a flow anomaly's code and text, or an unlisted kind's. */
+interface RuleBroken {
+  code: string;
+  detail: string;
+}
+
+/** The rules of a listed flow's anomalies. */
+function rulesOf(anomalies: readonly FlowAnomaly[] | undefined): RuleBroken[] {
+  return (anomalies ?? []).map((a) => ({ code: a.code, detail: a.what }));
+}
+
+/** The most severe of a flow's broken rules whose code is in the finding table. */
+export function worstAnomaly(rules: readonly RuleBroken[] | undefined): RuleBroken | undefined {
+  let best: RuleBroken | undefined;
   let rank = -1;
-  for (const a of anomalies ?? []) {
+  for (const a of rules ?? []) {
     if (!isFindingCode(a.code)) continue;
     const r = SEVERITY_RANK[FINDING_CODES[a.code].severity];
     if (r > rank) {
       rank = r;
-      best = { code: a.code, detail: a.what };
+      best = { code: a.code, detail: a.detail };
     }
   }
   return best;
@@ -166,7 +175,7 @@ export function judgedOf(f: FlowResult): JudgedFlow {
     programs: f.rpc?.programs,
     suite: f.tls ?? f.dtls,
     dtls: f.dtls !== undefined,
-    anomaly: worstAnomaly(f.anomalies),
+    anomaly: worstAnomaly(rulesOf(f.anomalies)),
     nfsPort: f.server.port === NFS_PORT,
     gssLeaseCalls: f.rpc?.gssLeaseCalls,
   };
@@ -264,16 +273,8 @@ export function flowStatus(f: JudgedFlow, issue: FlowIssue | null, extras: reado
  * capture missed (never verified: a flow with gaps is at best unproven).
  */
 function extraIssues(f: FlowResult, main: FlowIssue | null): FlowIssue[] {
-  const out: FlowIssue[] = [];
-  const seen = new Set<string>(main ? [main.code] : []);
-  const j = judgedOf(f);
-  for (const a of f.anomalies ?? []) {
-    if (seen.has(a.code)) continue;
-    const issue = anomalyIssue(j, { code: a.code, detail: a.what });
-    if (issue === null) continue;
-    seen.add(a.code);
-    out.push(issue);
-  }
+  const out = ruleIssues(judgedOf(f), rulesOf(f.anomalies), main);
+  const seen = new Set<string>([...(main ? [main.code] : []), ...out.map((i) => i.code)]);
   const gap = f.gaps.toServer + f.gaps.toClient;
   if (gap > 0 && !seen.has('CAPTURE-GAP') && (f.verdict === 'encrypted' || f.verdict === 'encrypted-weak')) {
     out.push({
@@ -281,6 +282,20 @@ function extraIssues(f: FlowResult, main: FlowIssue | null): FlowIssue[] {
       severity: 'low',
       detail: `${gap} bytes not captured (${f.gaps.toServer} to the server, ${f.gaps.toClient} to the client)`,
     });
+  }
+  return out;
+}
+
+/** The issues of the broken rules beside the main issue, one per code. */
+function ruleIssues(j: JudgedFlow, rules: readonly RuleBroken[], main: FlowIssue | null): FlowIssue[] {
+  const out: FlowIssue[] = [];
+  const seen = new Set<string>(main ? [main.code] : []);
+  for (const a of rules) {
+    if (seen.has(a.code)) continue;
+    const issue = anomalyIssue(j, a);
+    if (issue === null) continue;
+    seen.add(a.code);
+    out.push(issue);
   }
   return out;
 }
@@ -399,10 +414,10 @@ function unlistedFinding(c: CaptureResult, policy: FlowPolicy, wire: WireTally):
       programs: k.programs,
       suite: k.suite,
       dtls: k.suite?.dtls === true,
-      anomaly: k.anomaly,
+      anomaly: worstAnomaly(k.anomalies),
     };
     const issue = flowIssue(j, policy);
-    count(wire, flowStatus(j, issue), k.count);
+    count(wire, flowStatus(j, issue, ruleIssues(j, k.anomalies ?? [], issue)), k.count);
     if (issue === null) continue;
     byCode.set(issue.code, (byCode.get(issue.code) ?? 0) + k.count);
     if (worst === null || SEVERITY_RANK[issue.severity] > SEVERITY_RANK[worst]) worst = issue.severity;

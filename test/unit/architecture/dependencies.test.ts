@@ -40,6 +40,10 @@ describe('dependency rules', () => {
       expect(offending(dir, /\/(flow|classify|verify|report|engine|cli)\//)).toEqual([]);
     }
   });
+  it('src/engine analyses and never judges: no src/verify imports (severities and findings are policy)', () => {
+    expect(importsOf('src/engine').length).toBeGreaterThan(5);
+    expect(offending('src/engine', /\/verify\//)).toEqual([]);
+  });
   it('src/verify reads results, never bytes: no capture, decode, flow or classify imports', () => {
     expect(offending('src/verify', /\/(capture|decode|flow|classify|engine)\//)).toEqual([]);
   });

@@ -1,6 +1,7 @@
 /** The one policy module: exit-code precedence 3 > 1 > 4 > 0, the wire tally, and listing caps that cannot change it. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { kindOf } from '../../../src/engine/unlisted.js';
 import type { CaptureResult, Finding, FlowResult } from '../../../src/report/schema.js';
 import { decideExit } from '../../../src/verify/exit-code.js';
 import { FINDING_CODES, makeFinding } from '../../../src/verify/findings.js';
@@ -147,6 +148,43 @@ describe('--max-listed never changes the exit code', () => {
     expect(unlisted.exitCode).toBe(0);
     expect(unlisted.wire).toEqual(listed.wire);
     expect(unlisted.findings.map((f) => [f.code, f.severity])).toEqual([['UNLISTED-FLOWS', 'info']]);
+  });
+  it('an unlisted flow is judged on every rule it broke, not the first: the policy ranks them, as for listed flows', () => {
+    const broken = wired(
+      { id: 2, client: '10.0.0.1:902', server: '10.0.0.2:2049', cls: 'rpc-with-tls' },
+      {
+        verdict: 'cleartext',
+        anomalies: [
+          { code: 'CAPTURE-GAP', frame: 3, dir: 'to-server', what: '500 bytes not captured' },
+          { code: 'STARTTLS-ONE-SIDED', frame: 9, dir: 'to-server', what: 'only one side started TLS' },
+          { code: 'CAPTURE-GAP', frame: 12, dir: 'to-client', what: '7 bytes not captured' },
+        ],
+      },
+    );
+    const kind = kindOf(broken);
+    expect(kind.anomalies).toEqual([
+      { code: 'CAPTURE-GAP', detail: '500 bytes not captured' },
+      { code: 'STARTTLS-ONE-SIDED', detail: 'only one side started TLS' },
+    ]);
+    const listed = judge([tls, broken]);
+    const unlisted = judge(
+      [tls],
+      [
+        capture({
+          total: 1,
+          byClass: { 'rpc-with-tls': 1 },
+          nfsRelevantByVerdict: { cleartext: 1 },
+          nfsRelevantKinds: [{ count: 1, ...kind }],
+        }),
+      ],
+    );
+    expect(listed.findings.map((f) => [f.code, f.severity])).toEqual([
+      ['STARTTLS-ONE-SIDED', 'high'],
+      ['CAPTURE-GAP', 'low'],
+    ]);
+    expect(unlisted.findings.map((f) => [f.code, f.severity])).toEqual([['UNLISTED-FLOWS', 'high']]);
+    expect([listed.exitCode, unlisted.exitCode]).toEqual([1, 1]);
+    expect(unlisted.wire).toEqual(listed.wire);
   });
   it('an unlisted cleartext NFS flow fails as a listed one would', () => {
     const r = judge(
