@@ -70,7 +70,7 @@ describe.skipIf(!hasTshark).each([
   ['long', 'pcap', 5_000_000],
   ['long', 'pcapng', 5_000_000],
   ['short', 'pcap', 2_000_000],
-] as const)('generated %s-flow %s read back with tshark', { timeout: 60_000 }, (mix: MixName, format, size) => {
+] as const)('generated %s-flow %s read back with tshark', { timeout: 240_000 }, (mix: MixName, format, size) => {
   let gen: GenerateResult;
   let truth: GroundTruth[];
   const byId = new Map<string, GroundTruth>();
@@ -234,7 +234,7 @@ function expectedConversations(truth: readonly GroundTruth[]): string[] {
     .sort();
 }
 
-describe.skipIf(!hasTshark)('the other mixes read back with tshark', { timeout: 60_000 }, () => {
+describe.skipIf(!hasTshark)('the other mixes read back with tshark', { timeout: 240_000 }, () => {
   it('rpc-tiny: one NFSv3 flow of tiny GETATTR calls and replies, every one decoded, beside both planted kinds', () => {
     const gen = generateCapture({ path: join(dir, 'rpc.pcap'), format: 'pcap', mix: 'rpc-tiny', targetBytes: 20_000 });
     const truth = readTruth(gen.truthPath);
