@@ -5,6 +5,7 @@
  * DTLS record was seen on the association), and builds the same TlsSummary as TLS. Never throws.
  */
 import {
+  CT_TLS12_CID,
   type DemuxKind,
   type DtlsFragment,
   type DtlsRecord,
@@ -120,7 +121,7 @@ export class DtlsAnalyzer implements DatagramAnalyzer {
     const end = Math.min(offset + length, data.length);
     if (end <= offset) return;
     const kind = demuxFirstByte(data[offset]!);
-    if (kind !== 'dtls' || !this.startsWithRecord(data, offset, end)) {
+    if (kind !== 'dtls' || !this.startsWithRecord(dir, data, offset, end)) {
       if (probeRpcDatagram(data, offset, end - offset)) {
         this.onCleartextRpc(dir, data, offset, end - offset, frame);
         return;
@@ -151,7 +152,7 @@ export class DtlsAnalyzer implements DatagramAnalyzer {
         continue;
       }
       const r = this.rec;
-      if (!readDtlsRecord(data, pos, end, r)) {
+      if (!readDtlsRecord(data, pos, end, r, this.cidLength(dir))) {
         this.badDatagrams++;
         if (this.valid) this.evidence.add(frame, dir, 'bytes in the datagram are not a DTLS record');
         this.valid = false;
@@ -159,7 +160,8 @@ export class DtlsAnalyzer implements DatagramAnalyzer {
       }
       this.classicSeen[dir] = true;
       if (this.firstVersion[dir] === null) this.firstVersion[dir] = r.version;
-      recordCount(this.counts, r.type);
+      // A tls12_cid record hides its real content type, as TLS 1.3's opaque records: counted as protected data.
+      recordCount(this.counts, r.type === CT_TLS12_CID ? CT_APPLICATION_DATA : r.type);
       this.onRecord(dir, data, r, frame);
       pos = r.bodyOff + r.bodyLen;
     }
@@ -188,9 +190,9 @@ export class DtlsAnalyzer implements DatagramAnalyzer {
   }
 
   /** The datagram's first record is a whole classic record, or a unified header once classic records were seen. */
-  private startsWithRecord(data: Uint8Array, offset: number, end: number): boolean {
+  private startsWithRecord(dir: Dir, data: Uint8Array, offset: number, end: number): boolean {
     if (isUnifiedHeader(data[offset]!)) return this.isDtls;
-    return readDtlsRecord(data, offset, end, this.rec);
+    return readDtlsRecord(data, offset, end, this.rec, this.cidLength(dir));
   }
 
   private onCleartextRpc(dir: Dir, data: Uint8Array, offset: number, length: number, frame: number): void {
@@ -217,7 +219,7 @@ export class DtlsAnalyzer implements DatagramAnalyzer {
   }
 
   private onRecord(dir: Dir, data: Uint8Array, r: DtlsRecord, frame: number): void {
-    if (r.type === CT_APPLICATION_DATA) {
+    if (r.type === CT_APPLICATION_DATA || r.type === CT_TLS12_CID) {
       if (r.epoch === 0) {
         this.epoch0Records++;
         if (this.epoch0Data === null) {

@@ -33,22 +33,28 @@ export function newDtlsRecord(): DtlsRecord {
   return { type: 0, version: 0, epoch: 0, bodyOff: 0, bodyLen: 0 };
 }
 
-/** Read a classic header at `off`; true when valid and its body ends at or before `end`. */
-export function readDtlsRecord(buf: Uint8Array, off: number, end: number, out: DtlsRecord): boolean {
+/**
+ * Read a classic header at `off`; true when valid and its body ends at or before `end`. A tls12_cid record (RFC 9146,
+ * type 25) has its connection id between the sequence number and the length: it is read only when `cidLen` (the
+ * connection id length for this direction) is known.
+ */
+export function readDtlsRecord(buf: Uint8Array, off: number, end: number, out: DtlsRecord, cidLen = -1): boolean {
   if (off + DTLS_RECORD_HEADER_LEN > end || end > buf.length) return false;
   const type = buf[off]!;
   if (type < 20 || type > CT_ACK) return false;
   const version = (buf[off + 1]! << 8) | buf[off + 2]!;
   if (!isDtlsRecordVersion(version)) return false;
-  const len = (buf[off + 11]! << 8) | buf[off + 12]!;
-  if (len > TLS_MAX_RECORD_LEN || off + DTLS_RECORD_HEADER_LEN + len > end) return false;
+  const cid = type === CT_TLS12_CID ? cidLen : 0;
+  if (cid < 0 || off + DTLS_RECORD_HEADER_LEN + cid > end) return false;
+  const len = (buf[off + 11 + cid]! << 8) | buf[off + 12 + cid]!;
+  if (len > TLS_MAX_RECORD_LEN || off + DTLS_RECORD_HEADER_LEN + cid + len > end) return false;
   if (len === 0 && type !== 23) return false;
   // OpenSSL's pre-standard DTLS (0x0100) sends a 3-byte ChangeCipherSpec (type 1 and a 2-byte message sequence).
   if (type === 20 && len !== 1 && !(len === 3 && version === 0x0100)) return false;
   out.type = type;
   out.version = version;
   out.epoch = (buf[off + 3]! << 8) | buf[off + 4]!;
-  out.bodyOff = off + DTLS_RECORD_HEADER_LEN;
+  out.bodyOff = off + DTLS_RECORD_HEADER_LEN + cid;
   out.bodyLen = len;
   return true;
 }

@@ -112,3 +112,65 @@ describe('DTLS 1.3 unified header with a connection id', () => {
     expect([r.verdict, r.appData, r.sample, r.anomalies]).toEqual(['encrypted', 4, undefined, []]);
   });
 });
+
+describe('DTLS 1.2 tls12_cid records (RFC 9146)', () => {
+  const CH12 = clientHelloBody({ dtls: true, version: 0xfefd, suites: [0xc02f], extraExt: ext(54, vec8(CLIENT_CID)) });
+  const SH12 = [...serverHelloBody({ version: 0xfefd, suite: 0xc02f }).slice(0, -2), 0, 8, ...ext(54, vec8([7, 7, 7]))];
+  /** type 25, version, epoch, 48-bit sequence, the CID, length, body. */
+  function cidRecord(cid: number[], epoch: number, seq: number, body: number[]): number[] {
+    return [
+      25,
+      0xfe,
+      0xfd,
+      0,
+      epoch,
+      0,
+      0,
+      0,
+      0,
+      0,
+      seq,
+      ...cid,
+      (body.length >> 8) & 0xff,
+      body.length & 0xff,
+      ...body,
+    ];
+  }
+  function session12(toServerBody: number[] = ct(200, 4)): Dg[] {
+    return [
+      [0, bytes(dtlsRecord(22, dtlsHs(1, 0, CH12), 0xfefd))],
+      [1, bytes(dtlsRecord(22, dtlsHs(2, 0, SH12)))],
+      [0, bytes(dtlsRecord(20, [1]), cidRecord([7, 7, 7], 1, 0, ct(40, 1)))],
+      [1, bytes(dtlsRecord(20, [1], 0xfefd, 0, 1), cidRecord(CLIENT_CID, 1, 0, ct(40, 2)))],
+      [0, bytes(cidRecord([7, 7, 7], 1, 1, toServerBody))],
+      [1, bytes(cidRecord(CLIENT_CID, 1, 1, ct(200, 5)), cidRecord(CLIENT_CID, 1, 2, ct(100, 6)))],
+    ];
+  }
+
+  it('twin: records with the CIDs the hellos negotiated are read as protected data, the CID kept out of the sample', () => {
+    expect(run(session12())).toEqual({
+      class: 'dtls',
+      verdict: 'encrypted',
+      version: 'DTLS 1.2',
+      appData: 5,
+      // AES-GCM: each body's 8-byte explicit nonce is skipped, then at most 64 bytes a record
+      sample: { records: 5, bytes: 32 + 32 + 3 * 64 },
+      anomalies: [],
+    });
+  });
+
+  it('a zero-filled tls12_cid body is plaintext: PLAINTEXT-IN-RECORDS', () => {
+    const r = run(session12(new Array<number>(200).fill(0)));
+    expect([r.verdict, r.anomalies]).toEqual(['cleartext', [['PLAINTEXT-IN-RECORDS', 5, 'to-server']]]);
+  });
+
+  it('without the extension a tls12_cid record cannot be read: the stream is not proof (unknown)', () => {
+    const dgs = session12();
+    dgs[0] = [
+      0,
+      bytes(dtlsRecord(22, dtlsHs(1, 0, clientHelloBody({ dtls: true, version: 0xfefd, suites: [0xc02f] })), 0xfefd)),
+    ];
+    const r = run(dgs);
+    expect([r.verdict, r.anomalies]).toEqual(['unknown', []]);
+  });
+});
