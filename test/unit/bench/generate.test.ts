@@ -3,7 +3,7 @@
  * exactly the flows of the ground truth (endpoints, packets, bytes, stream ids), the same ServerHello cipher
  * suites and the same NFS operations.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,15 +25,31 @@ const DECODE_AS = [
   'udp.port==4433,dtls',
 ];
 
-function tshark(args: string[]): string {
-  return execFileSync('tshark', args, { encoding: 'utf8', maxBuffer: 256 << 20, stdio: ['ignore', 'pipe', 'ignore'] });
+/**
+ * tshark, run asynchronously: a synchronous run of a minute blocks the test worker, and vitest's worker RPC then
+ * times out on a loaded machine.
+ */
+function tsharkRun(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile('tshark', args, { encoding: 'utf8', maxBuffer: 256 << 20 }, (err, stdout, stderr) => {
+      const code = err === null ? 0 : typeof err.code === 'number' ? err.code : 1;
+      resolve({ status: code, stdout, stderr });
+    });
+  });
+}
+
+/** tshark's standard output; throws when it fails, as execFileSync did. */
+async function tshark(args: string[]): Promise<string> {
+  const r = await tsharkRun(args);
+  if (r.status !== 0) throw new Error(`tshark ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  return r.stdout;
 }
 
 /** `tshark -T fields` rows (tab-separated values) for the packets matching `filter` (all when empty). */
-function fields(path: string, filter: string, names: string[], extra: string[] = []): string[][] {
+async function fields(path: string, filter: string, names: string[], extra: string[] = []): Promise<string[][]> {
   const args = ['-r', path, ...extra, ...(filter ? ['-Y', filter] : []), '-T', 'fields'];
   for (const n of names) args.push('-e', n);
-  return tshark(args)
+  return (await tshark(args))
     .split('\n')
     .filter((l) => l.length > 0)
     .map((l) => l.split('\t'));
@@ -61,9 +77,9 @@ function notPlanted(truth: readonly GroundTruth[]): string {
 }
 
 /** NFSv3 procedures called in the clear in a planted flow (with tshark's TLS dissector off, as it claims the flow). */
-function plantedCalls(path: string, t: GroundTruth): string[] {
+async function plantedCalls(path: string, t: GroundTruth): Promise<string[]> {
   const filter = `tcp.stream==${t.id.slice(4)} && rpc.msgtyp==0`;
-  return fields(path, filter, ['rpc.procedure'], ['--disable-protocol', 'tls']).flat();
+  return (await fields(path, filter, ['rpc.procedure'], ['--disable-protocol', 'tls'])).flat();
 }
 
 describe.skipIf(!hasTshark).each([
@@ -98,19 +114,19 @@ describe.skipIf(!hasTshark).each([
     expect(truth.some((t) => t.client.ip.includes(':'))).toBe(true);
   });
 
-  it('reads without errors or malformed packets', () => {
-    const r = spawnSync('tshark', ['-r', gen.path, '-q'], { encoding: 'utf8' });
+  it('reads without errors or malformed packets', async () => {
+    const r = await tsharkRun(['-r', gen.path, '-q']);
     expect(r.status).toBe(0);
     expect(r.stderr.replace(/^Running as user.*\n?/m, '')).toBe('');
-    expect(tshark(['-r', gen.path, '-Y', '_ws.malformed || _ws.expert.severity >= error'])).toBe('');
+    expect(await tshark(['-r', gen.path, '-Y', '_ws.malformed || _ws.expert.severity >= error'])).toBe('');
     const bad = `(_ws.malformed || _ws.expert.severity >= error)${notPlanted(truth)}`;
-    expect(tshark(['-r', gen.path, ...DECODE_AS, '-Y', bad])).toBe('');
-    const count = fields(gen.path, '', ['frame.number']).length;
+    expect(await tshark(['-r', gen.path, ...DECODE_AS, '-Y', bad])).toBe('');
+    const count = (await fields(gen.path, '', ['frame.number'])).length;
     expect(count).toBe(gen.packets);
   });
 
-  it('conv,tcp and conv,udp list exactly the ground-truth flows with their frame counts', () => {
-    const out = tshark(['-r', gen.path, '-q', '-z', 'conv,tcp', '-z', 'conv,udp']);
+  it('conv,tcp and conv,udp list exactly the ground-truth flows with their frame counts', async () => {
+    const out = await tshark(['-r', gen.path, '-q', '-z', 'conv,tcp', '-z', 'conv,udp']);
     const seen: string[] = [];
     for (const line of out.split('\n')) {
       const m = /^(\S+):(\d+)\s+<->\s+(\S+):(\d+)\s+\d+\s+\S+\s+\S+\s+\d+\s+\S+\s+\S+\s+(\d+)\s/.exec(line);
@@ -125,8 +141,8 @@ describe.skipIf(!hasTshark).each([
     expect(seen.sort()).toEqual(expected.sort());
   });
 
-  it('stream ids, first packet direction, packets and bytes match per stream', () => {
-    const rows = fields(gen.path, '', ['tcp.stream', 'udp.stream', 'frame.len', 'ip.src', 'ipv6.src']);
+  it('stream ids, first packet direction, packets and bytes match per stream', async () => {
+    const rows = await fields(gen.path, '', ['tcp.stream', 'udp.stream', 'frame.len', 'ip.src', 'ipv6.src']);
     const agg = new Map<string, { packets: number; bytes: number; firstSrc: string }>();
     for (const [tcp, udp, len, src4, src6] of rows) {
       const id = tcp ? `tcp.${tcp}` : `udp.${udp}`;
@@ -141,8 +157,8 @@ describe.skipIf(!hasTshark).each([
     }
   });
 
-  it('ServerHello cipher suites (tls.handshake.type==2, dtls) match the ground truth', () => {
-    const rows = fields(
+  it('ServerHello cipher suites (tls.handshake.type==2, dtls) match the ground truth', async () => {
+    const rows = await fields(
       gen.path,
       'tls.handshake.type==2 || dtls.handshake.type==2',
       [
@@ -166,8 +182,8 @@ describe.skipIf(!hasTshark).each([
     expect(new Set(truth.map((t) => t.cipherSuiteId)).size).toBeGreaterThanOrEqual(4);
   });
 
-  it('NFS calls decoded by tshark match the ground-truth programs and operation counts', () => {
-    const rows = fields(gen.path, 'rpc.msgtyp==0', [
+  it('NFS calls decoded by tshark match the ground-truth programs and operation counts', async () => {
+    const rows = await fields(gen.path, 'rpc.msgtyp==0', [
       'tcp.stream',
       'rpc.program',
       'rpc.programversion',
@@ -209,14 +225,15 @@ describe.skipIf(!hasTshark).each([
     expect(rpcTruth.some((t) => (t.nfsOps.READ ?? 0) + (t.nfsOps.WRITE ?? 0) > 0)).toBe(true);
   });
 
-  it('planted flows carry NFSv3 calls in the clear after their TLS handshake', () => {
-    for (const t of truth.filter((x) => x.planted)) expect(plantedCalls(gen.path, t), t.id).toEqual(['3', '6', '7']);
+  it('planted flows carry NFSv3 calls in the clear after their TLS handshake', async () => {
+    for (const t of truth.filter((x) => x.planted))
+      expect(await plantedCalls(gen.path, t), t.id).toEqual(['3', '6', '7']);
   });
 });
 
 /** tshark's TCP conversations: "a:port b:port frames", ends sorted. */
-function conversations(path: string): string[] {
-  const out = tshark(['-r', path, '-q', '-z', 'conv,tcp']);
+async function conversations(path: string): Promise<string[]> {
+  const out = await tshark(['-r', path, '-q', '-z', 'conv,tcp']);
   const seen: string[] = [];
   for (const line of out.split('\n')) {
     const m = /^(\S+):(\d+)\s+<->\s+(\S+):(\d+)\s+\d+\s+\S+\s+\S+\s+\d+\s+\S+\s+\S+\s+(\d+)\s/.exec(line);
@@ -235,7 +252,7 @@ function expectedConversations(truth: readonly GroundTruth[]): string[] {
 }
 
 describe.skipIf(!hasTshark)('the other mixes read back with tshark', { timeout: 240_000 }, () => {
-  it('rpc-tiny: one NFSv3 flow of tiny GETATTR calls and replies, every one decoded, beside both planted kinds', () => {
+  it('rpc-tiny: one NFSv3 flow of tiny GETATTR calls and replies, every one decoded, beside both planted kinds', async () => {
     const gen = generateCapture({ path: join(dir, 'rpc.pcap'), format: 'pcap', mix: 'rpc-tiny', targetBytes: 20_000 });
     const truth = readTruth(gen.truthPath);
     expect(truth.map((t) => t.planted ?? t.class).sort()).toEqual(['after-gap', 'after-handshake', 'nfs-cleartext']);
@@ -247,9 +264,9 @@ describe.skipIf(!hasTshark)('the other mixes read back with tshark', { timeout: 
       ['CLEARTEXT-NFS'],
     ]);
     expect(gen.records).toBe(truth.reduce((s, t) => s + t.records, 0));
-    expect(tshark(['-r', gen.path, '-Y', '_ws.malformed || _ws.expert.severity >= error'])).toBe('');
-    expect(conversations(gen.path)).toEqual(expectedConversations(truth));
-    const rows = fields(gen.path, `tcp.stream==${big.id.slice(4)} && rpc`, ['rpc.msgtyp', 'rpc.procedure']);
+    expect(await tshark(['-r', gen.path, '-Y', '_ws.malformed || _ws.expert.severity >= error'])).toBe('');
+    expect(await conversations(gen.path)).toEqual(expectedConversations(truth));
+    const rows = await fields(gen.path, `tcp.stream==${big.id.slice(4)} && rpc`, ['rpc.msgtyp', 'rpc.procedure']);
     const messages = rows.flatMap(([types, procs]) => {
       const p = (procs ?? '').split(',');
       return (types ?? '').split(',').map((type, i) => `${type}/${p[i]}`);
@@ -258,33 +275,39 @@ describe.skipIf(!hasTshark)('the other mixes read back with tshark', { timeout: 
     expect(messages.filter((m) => m === '1/1').length).toBe(10_000);
     expect(messages.length).toBe(20_000);
     // The planted flows: NFSv3 calls in the clear after the TLS handshake (and after the lost segment).
-    for (const t of truth.filter((x) => x.planted)) expect(plantedCalls(gen.path, t), t.id).toEqual(['3', '6', '7']);
-    const lost = fields(gen.path, 'tcp.analysis.lost_segment', ['tcp.stream']).flat();
+    for (const t of truth.filter((x) => x.planted))
+      expect(await plantedCalls(gen.path, t), t.id).toEqual(['3', '6', '7']);
+    const lost = (await fields(gen.path, 'tcp.analysis.lost_segment', ['tcp.stream'])).flat();
     expect(lost).toEqual([truth.find((t) => t.planted === 'after-gap')!.id.slice(4)]);
   });
 
-  it('syn-flood: one SYN per source, counted as one ground-truth line, beside whole flows', () => {
+  it('syn-flood: one SYN per source, counted as one ground-truth line, beside whole flows', async () => {
     const gen = generateCapture({ path: join(dir, 'syn.pcap'), format: 'pcap', mix: 'syn-flood', targetBytes: 5000 });
     const truth = readTruth(gen.truthPath);
     const flood = truth.find((t) => t.count !== undefined)!;
     expect([flood.count, flood.packets, flood.class, flood.verdict]).toEqual([5000, 5000, 'none', 'unknown']);
     expect(gen.flows).toBe(5000 + truth.length - 1);
     expect(truth.filter((t) => t.planted).map((t) => t.planted)).toEqual(['after-handshake', 'after-gap']);
-    expect(fields(gen.path, 'tcp.flags==0x002 && ip.src==10.128.0.0/9', ['ip.src']).length).toBe(5000);
-    expect(new Set(fields(gen.path, 'tcp.flags==0x002', ['ip.src']).flat()).size).toBe(5000 + truth.length - 1);
-    const convs = conversations(gen.path);
+    expect((await fields(gen.path, 'tcp.flags==0x002 && ip.src==10.128.0.0/9', ['ip.src'])).length).toBe(5000);
+    expect(new Set((await fields(gen.path, 'tcp.flags==0x002', ['ip.src'])).flat()).size).toBe(5000 + truth.length - 1);
+    const convs = await conversations(gen.path);
     expect(convs.length).toBe(5000 + truth.length - 1);
     for (const c of expectedConversations(truth)) expect(convs).toContain(c);
   });
 
-  it('vxlan: every frame inside VXLAN to 4789, the inner flows as the ground truth says', () => {
+  it('vxlan: every frame inside VXLAN to 4789, the inner flows as the ground truth says', async () => {
     const gen = generateCapture({ path: join(dir, 'vx.pcap'), format: 'pcap', mix: 'vxlan', targetBytes: 1_000_000 });
     const truth = readTruth(gen.truthPath);
     expect(truth.every((t) => t.transport === 'tcp' && t.interface === 'eth0')).toBe(true);
-    expect(fields(gen.path, 'udp.dstport==4789 && vxlan.vni==4242', ['frame.number']).length).toBe(gen.packets);
-    expect(tshark(['-r', gen.path, '-Y', '_ws.malformed || _ws.expert.severity >= error'])).toBe('');
-    expect(conversations(gen.path)).toEqual(expectedConversations(truth));
-    const rows = fields(gen.path, 'tls.handshake.type==2', ['tcp.stream', 'tls.handshake.ciphersuite'], DECODE_AS);
+    expect((await fields(gen.path, 'udp.dstport==4789 && vxlan.vni==4242', ['frame.number'])).length).toBe(gen.packets);
+    expect(await tshark(['-r', gen.path, '-Y', '_ws.malformed || _ws.expert.severity >= error'])).toBe('');
+    expect(await conversations(gen.path)).toEqual(expectedConversations(truth));
+    const rows = await fields(
+      gen.path,
+      'tls.handshake.type==2',
+      ['tcp.stream', 'tls.handshake.ciphersuite'],
+      DECODE_AS,
+    );
     const expected = truth.filter((t) => t.class === 'tls').map((t) => `${t.id.slice(4)} ${t.cipherSuiteId}`);
     expect(rows.map(([s, cs]) => `${s} ${Number(cs)}`).sort()).toEqual(expected.sort());
   });
