@@ -10,7 +10,15 @@ import { describe, expect, it } from 'vitest';
 import { FlowClassifier } from '../../../src/classify/flow-classifier.js';
 import { flowVerdict } from '../../../src/classify/verdict.js';
 import { parseClientHello, parseServerHello } from '../../../src/protocol/tls-handshake.js';
-import { bytes, clientHelloBody, dtlsHs, dtlsRecord, ext, serverHelloBody, vec8 } from '../protocol/tls-builders.js';
+import {
+  bytes,
+  clientHelloBody,
+  dtlsHs,
+  dtlsRecord,
+  ext,
+  serverHelloBody,
+  vec8,
+} from '../../adversarial/builders/tls.js';
 
 function ct(n: number, seed: number): number[] {
   const c = createCipheriv('aes-128-ctr', Buffer.alloc(16, seed), Buffer.alloc(16, 1));

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { FlowClassifier } from '../../../src/classify/flow-classifier.js';
 import { flowVerdict } from '../../../src/classify/verdict.js';
-import { authSys, callMsg, compound, record } from '../protocol/rpc-build.js';
+import { authSys, callMsg, compound, record } from '../../adversarial/builders/rpc.js';
 import { loadFixture } from './rpc-replay.js';
 
 const flow = loadFixture('lab/rpc-with-tls-emulated.pcapng').flows[0]!;

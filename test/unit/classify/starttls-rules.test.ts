@@ -10,8 +10,8 @@ import { FlowClassifier } from '../../../src/classify/flow-classifier.js';
 import { flowVerdict } from '../../../src/classify/verdict.js';
 import type { FlowResult } from '../../../src/report/schema.js';
 import { judgeRun } from '../../../src/verify/policy.js';
-import { authSys, callMsg, compound, replyMsg, record as rpcRecord, Xdr } from '../protocol/rpc-build.js';
-import { bytes, clientHelloBody, hsMsg, record, serverHelloBody } from '../protocol/tls-builders.js';
+import { authSys, callMsg, compound, replyMsg, record as rpcRecord, Xdr } from '../../adversarial/builders/rpc.js';
+import { bytes, clientHelloBody, hsMsg, record, serverHelloBody } from '../../adversarial/builders/tls.js';
 import { flow } from '../verify/flows.js';
 
 function keystream(n: number, seed: number): number[] {
