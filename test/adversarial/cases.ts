@@ -638,7 +638,6 @@ export const CASES: CaseDef[] = [
     contains:
       'two NFSv4 WRITE COMPOUNDs (AUTH_SYS) and replies in the clear, then the probe, STARTTLS and a TLS 1.3 session',
     expected: expected('rpc-with-tls', 'cleartext', ['CLEARTEXT-BEFORE-STARTTLS'], 1),
-    pending: 'CLEARTEXT-BEFORE-STARTTLS (RPC-with-TLS rules, issue 11)',
     build(k) {
       const c = k.tcp();
       c.handshake();
@@ -660,7 +659,6 @@ export const CASES: CaseDef[] = [
     contains:
       'probe and STARTTLS reply; the server sends a TLS 1.3 flight and records while the client never sends a ClientHello and keeps sending NFSv4 WRITE COMPOUNDs in the clear',
     expected: expected('rpc-with-tls', 'cleartext', ['STARTTLS-ONE-SIDED'], 1),
-    pending: 'STARTTLS-ONE-SIDED (RPC-with-TLS rules, issue 11)',
     build(k) {
       const c = k.tcp();
       c.handshake();
