@@ -43,6 +43,7 @@ import { RecordFramer, type RecordSink } from '../protocol/rpc-record.js';
 import { readU32, XdrCursor } from '../protocol/xdr.js';
 import type { DatagramAnalyzer, Dir, EvidenceLog, StreamAnalyzer } from './analyzer.js';
 import type { RpcSummary } from './facts.js';
+import { PENDING_AUTH_TLS, PENDING_PRIVACY, PendingCalls } from './pending-calls.js';
 
 /** Most bytes of one record buffered per direction (a header or one COMPOUND operation must fit). */
 export const BODY_CAP = 64 * 1024;
@@ -111,15 +112,6 @@ export interface StartTlsFacts {
   oneSided: { count: number; first: ReadableMessage | null };
 }
 
-interface PendingCall {
-  prog: number;
-  vers: number;
-  proc: number;
-  authTls: boolean;
-  /** An RPCSEC_GSS DATA call with privacy: its successful reply must be a sealed wrap token too. */
-  privacy: boolean;
-}
-
 class DirState implements RecordSink {
   readonly framer = new RecordFramer();
   buf: Uint8Array | null = null;
@@ -144,7 +136,9 @@ class DirState implements RecordSink {
   judge = Judge.None;
   /** The current readable COMPOUND has an operation outside the lease/session set. */
   nonLease = false;
-  readonly pending = new Map<number, PendingCall>();
+  /** Calls awaiting their reply (flags: PENDING_AUTH_TLS; PENDING_PRIVACY, an RPCSEC_GSS DATA call with privacy,
+   * whose successful reply must be a sealed wrap token too). */
+  readonly pending = new PendingCalls(PENDING_CAP);
   /** A short run at a record start that did not probe as a whole header: decided by what follows (a gap: cut). */
   readonly shortRun = new Uint8Array(SHORT_RUN);
   shortLen = 0;
@@ -165,7 +159,7 @@ class DirState implements RecordSink {
     this.skipLeft = 0;
     this.gssIntegSkip = 0;
     this.logOps = false;
-    this.opNames.length = 0;
+    if (this.opNames.length > 0) this.opNames.length = 0;
     this.judge = Judge.None;
     this.nonLease = false;
   }
@@ -240,6 +234,14 @@ export class RpcAnalyzer implements StreamAnalyzer, DatagramAnalyzer {
     if (d?.logOps && d.opNames.length <= EVIDENCE_OPS) d.opNames.push(name);
   };
   private countingDir: DirState | null = null;
+  /** One-entry caches of the hot path (see programLabel, exposeProc, onCall). */
+  private labelProg = -1;
+  private labelVers = -1;
+  private label = '';
+  private exposedProg = -1;
+  private exposedVers = -1;
+  private exposedProc = -1;
+  private lastFlavor = -1;
 
   constructor(
     readonly transport: 'tcp' | 'udp',
@@ -474,6 +476,23 @@ export class RpcAnalyzer implements StreamAnalyzer, DatagramAnalyzer {
     const slot = other.upgraded ? this.tlsFacts.oneSided : this.tlsFacts.before;
     slot.count++;
     slot.first ??= { frame, dir: d.dir, kind, program, procedure };
+  }
+
+  /** noteReadable for a parsed call or reply; names are built only for the first message of its kind (no strings per message). prog < 0: a reply whose call was not seen. */
+  private noteReadableRpc(d: DirState, kind: 'call' | 'reply', prog: number, vers: number, proc: number): void {
+    const other = this.dirs[d.dir === 0 ? 1 : 0];
+    const slot = other.upgraded ? this.tlsFacts.oneSided : this.tlsFacts.before;
+    slot.count++;
+    if (slot.first !== null) return;
+    const known = prog >= 0;
+    const procName = known && prog === PROG_NFS ? nfsProcName(vers, proc) : null;
+    slot.first = {
+      frame: d.frame,
+      dir: d.dir,
+      kind,
+      program: known ? rpcProgramLabel(prog, vers) : null,
+      procedure: known ? (procName ?? `proc ${proc}`) : null,
+    };
   }
 
   private loseSync(d: DirState): void {
@@ -734,24 +753,48 @@ export class RpcAnalyzer implements StreamAnalyzer, DatagramAnalyzer {
     else this.onReply(d);
   }
 
+  /** "name/version" of a program, added to `programs`; the last one is cached (one label string per change). */
+  private programLabel(prog: number, vers: number): string {
+    if (prog === this.labelProg && vers === this.labelVers) return this.label;
+    const label = rpcProgramLabel(prog, vers);
+    this.programs.add(label);
+    this.labelProg = prog;
+    this.labelVers = vers;
+    this.label = label;
+    return label;
+  }
+
+  /** A non-COMPOUND call carried file data or names without privacy: its name is built once per procedure. */
+  private exposeProc(d: DirState, label: string, prog: number, vers: number, proc: number, procName: string | null) {
+    this.exposedCalls++;
+    d.judge = Judge.None;
+    if (prog === this.exposedProg && vers === this.exposedVers && proc === this.exposedProc) return;
+    if (this.exposedNames.size >= EXPOSED_NAMES_CAP) return;
+    this.exposedProg = prog;
+    this.exposedVers = vers;
+    this.exposedProc = proc;
+    this.nameExposed(`${label} ${procName ?? `proc ${proc}`}`);
+  }
+
   private onCall(d: DirState, src: Uint8Array): void {
     const h = this.hdr;
     this.calls++;
-    this.flavors.add(h.credFlavor);
-    const label = rpcProgramLabel(h.prog, h.vers);
-    this.programs.add(label);
-    const flavor = authFlavorName(h.credFlavor);
-    const pending = d.pending;
-    if (pending.size >= PENDING_CAP) pending.delete(pending.keys().next().value!);
-    const gssData = h.credFlavor !== RPCSEC_GSS || (h.gssOk && h.gss.proc === RPCSEC_GSS_DATA);
-    const privacy = h.credFlavor === RPCSEC_GSS && h.gssOk && gssData && h.gss.service === GSS_SVC_PRIVACY;
-    pending.set(h.xid, { prog: h.prog, vers: h.vers, proc: h.proc, authTls: h.credFlavor === AUTH_TLS, privacy });
+    const credFlavor = h.credFlavor;
+    if (credFlavor !== this.lastFlavor) {
+      this.flavors.add(credFlavor);
+      this.lastFlavor = credFlavor;
+    }
+    const label = this.programLabel(h.prog, h.vers);
+    const gssData = credFlavor !== RPCSEC_GSS || (h.gssOk && h.gss.proc === RPCSEC_GSS_DATA);
+    const privacy = credFlavor === RPCSEC_GSS && h.gssOk && gssData && h.gss.service === GSS_SVC_PRIVACY;
+    const flags = (credFlavor === AUTH_TLS ? PENDING_AUTH_TLS : 0) | (privacy ? PENDING_PRIVACY : 0);
+    d.pending.add(h.xid, h.prog, h.vers, h.proc, flags);
 
-    if (h.credFlavor === AUTH_SYS && h.machineOff >= 0 && this.machineName === undefined) {
+    if (credFlavor === AUTH_SYS && h.machineOff >= 0 && this.machineName === undefined) {
       this.machineName = Buffer.from(src.buffer, src.byteOffset + h.machineOff, h.machineLen).toString('latin1');
     }
     let service = -1;
-    if (h.credFlavor === RPCSEC_GSS) {
+    if (credFlavor === RPCSEC_GSS) {
       if (!h.gssOk) this.evidence.add(d.frame, d.dir, 'RPCSEC_GSS credential not understood');
       else {
         service = h.gss.service;
@@ -763,11 +806,11 @@ export class RpcAnalyzer implements StreamAnalyzer, DatagramAnalyzer {
         }
       }
     }
-    if (h.credFlavor === AUTH_TLS && h.proc === 0 && !this.authTls) {
+    if (credFlavor === AUTH_TLS && h.proc === 0 && !this.authTls) {
       this.evidence.add(d.frame, d.dir, `AUTH_TLS NULL probe (${label})`);
       this.loggedPrograms.add(label); // the probe line already names the call
     }
-    if (h.credFlavor === AUTH_TLS) this.authTls = true;
+    if (credFlavor === AUTH_TLS) this.authTls = true;
 
     const isNfs = h.prog === PROG_NFS;
     if (isNfs) {
@@ -779,15 +822,14 @@ export class RpcAnalyzer implements StreamAnalyzer, DatagramAnalyzer {
     if (first) this.loggedPrograms.add(label);
 
     const procName = isNfs ? nfsProcName(h.vers, h.proc) : null;
-    if (h.credFlavor !== AUTH_TLS || h.proc !== 0)
-      this.noteReadable(d, 'call', label, procName ?? `proc ${h.proc}`, d.frame);
+    if (h.credFlavor !== AUTH_TLS || h.proc !== 0) this.noteReadableRpc(d, 'call', h.prog, h.vers, h.proc);
     else this.tlsFacts.probeDir ??= d.dir;
     const cb = h.prog === PROG_NFS_CB || (h.prog > PROG_NFS_CB && h.prog < 0x60000000 && this.nfsVersMax === 4);
     const compound = h.proc === NFS4_PROC_COMPOUND && ((isNfs && h.vers === 4) || cb);
     // Kerberos rules (issue 11): RPCSEC_GSS control procedures (INIT, CONTINUE_INIT, DESTROY) go to the NULL
     // procedure and carry no NFS body; privacy bodies must be sealed wrap tokens; any other non-NULL call is readable
     // and exposes file data or names unless it is a lease/session-only COMPOUND or a callback.
-    if (h.credFlavor === RPCSEC_GSS && h.gssOk && !gssData && h.proc !== 0) {
+    if (credFlavor === RPCSEC_GSS && h.gssOk && !gssData && h.proc !== 0) {
       this.evidence.add(
         d.frame,
         d.dir,
@@ -797,22 +839,32 @@ export class RpcAnalyzer implements StreamAnalyzer, DatagramAnalyzer {
     } else if (privacy && h.proc !== 0) {
       d.phase = 'gsswrap';
     } else if (gssData && h.proc !== 0 && !compound) {
-      this.exposeCall(d, `${label} ${procName ?? `proc ${h.proc}`}`);
+      this.exposeProc(d, label, h.prog, h.vers, h.proc, procName);
     }
     if (isNfs && h.vers < 4) {
       if (procName) this.countOp(procName);
-      if (first) this.evidence.add(d.frame, d.dir, `CALL ${label} ${procName ?? `proc ${h.proc}`} ${flavor}`);
+      if (first)
+        this.evidence.add(
+          d.frame,
+          d.dir,
+          `CALL ${label} ${procName ?? `proc ${h.proc}`} ${authFlavorName(credFlavor)}`,
+        );
       return;
     }
     if (!compound || !gssData || privacy) {
-      if (first) this.evidence.add(d.frame, d.dir, `CALL ${label} ${procName ?? `proc ${h.proc}`} ${flavor}`);
+      if (first)
+        this.evidence.add(
+          d.frame,
+          d.dir,
+          `CALL ${label} ${procName ?? `proc ${h.proc}`} ${authFlavorName(credFlavor)}`,
+        );
       return;
     }
     d.judge = isNfs ? Judge.Compound : Judge.Callback;
     d.cbCompound = !isNfs;
     d.gssIntegSkip = service === GSS_SVC_INTEGRITY ? 8 : 0;
     d.phase = 'compound';
-    d.callLabel = `${label} ${flavor}`;
+    d.callLabel = `${label} ${authFlavorName(credFlavor)}`;
     if (this.compoundsLogged < COMPOUND_EVIDENCE) {
       this.compoundsLogged++;
       d.logOps = true;
@@ -823,18 +875,24 @@ export class RpcAnalyzer implements StreamAnalyzer, DatagramAnalyzer {
     const h = this.hdr;
     this.replies++;
     const callDir = this.dirs[d.dir === 0 ? 1 : 0];
-    const call = callDir.pending.get(h.xid);
-    if (call) {
-      callDir.pending.delete(h.xid);
-      this.programs.add(rpcProgramLabel(call.prog, call.vers));
+    const pending = callDir.pending;
+    const matched = pending.take(h.xid);
+    const callAuthTls = matched && (pending.foundFlags & PENDING_AUTH_TLS) !== 0;
+    if (matched) {
+      this.programLabel(pending.foundProg, pending.foundVers);
       // A privacy call's successful results are an rpc_gss_priv_data too.
-      if (call.privacy && call.proc !== 0 && h.replyStat === MSG_ACCEPTED && h.acceptStat === 0) d.phase = 'gsswrap';
+      if (
+        (pending.foundFlags & PENDING_PRIVACY) !== 0 &&
+        pending.foundProc !== 0 &&
+        h.replyStat === MSG_ACCEPTED &&
+        h.acceptStat === 0
+      )
+        d.phase = 'gsswrap';
     } else this.unmatched++;
     const startTls = h.replyStat === MSG_ACCEPTED && h.startTls;
-    if (call?.authTls !== true && !startTls) {
-      const program = call ? rpcProgramLabel(call.prog, call.vers) : null;
-      const procedure = call ? (call.prog === PROG_NFS ? nfsProcName(call.vers, call.proc) : null) : null;
-      this.noteReadable(d, 'reply', program, call ? (procedure ?? `proc ${call.proc}`) : null, d.frame);
+    if (!callAuthTls && !startTls) {
+      if (matched) this.noteReadableRpc(d, 'reply', pending.foundProg, pending.foundVers, pending.foundProc);
+      else this.noteReadableRpc(d, 'reply', -1, 0, 0);
     }
     if (startTls) {
       this.startTlsSeen = true;
@@ -842,11 +900,11 @@ export class RpcAnalyzer implements StreamAnalyzer, DatagramAnalyzer {
         this.tlsFacts.startTlsFrame = d.frame;
         this.tlsFacts.startTlsDir = d.dir;
       }
-      const what = call?.authTls
+      const what = callAuthTls
         ? 'REPLY verifier STARTTLS (to the AUTH_TLS probe)'
         : 'REPLY verifier STARTTLS (call not seen)';
       this.evidence.add(d.frame, d.dir, what);
-    } else if (call?.authTls) {
+    } else if (callAuthTls) {
       this.evidence.add(d.frame, d.dir, 'REPLY to AUTH_TLS probe without STARTTLS verifier');
     }
   }
