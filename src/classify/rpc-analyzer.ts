@@ -225,7 +225,13 @@ export class RpcAnalyzer implements StreamAnalyzer, DatagramAnalyzer {
   /** AUTH_SYS machine name of the first call that had one (payload: exposed only through `authSysMachineName`). */
   private machineName: string | undefined;
   private readonly countOp = (name: string): void => {
-    this.operations.set(name, (this.operations.get(name) ?? 0) + 1);
+    // A run of the same operation (pipelined GETATTRs) is counted here and put in the Map when the name changes.
+    if (name === this.opName) this.opRun++;
+    else {
+      this.flushOps();
+      this.opName = name;
+      this.opRun = 1;
+    }
     const d = this.countingDir;
     if (d !== null && d.judge === Judge.Compound && !NFS4_LEASE_OPS.has(name)) {
       d.nonLease = true;
@@ -234,6 +240,8 @@ export class RpcAnalyzer implements StreamAnalyzer, DatagramAnalyzer {
     if (d?.logOps && d.opNames.length <= EVIDENCE_OPS) d.opNames.push(name);
   };
   private countingDir: DirState | null = null;
+  private opName = '';
+  private opRun = 0;
   /** One-entry caches of the hot path (see programLabel, exposeProc, onCall). */
   private labelProg = -1;
   private labelVers = -1;
@@ -313,7 +321,14 @@ export class RpcAnalyzer implements StreamAnalyzer, DatagramAnalyzer {
     return this.authTls;
   }
 
+  private flushOps(): void {
+    if (this.opRun > 0) this.operations.set(this.opName, (this.operations.get(this.opName) ?? 0) + this.opRun);
+    this.opRun = 0;
+  }
+
   summary(): RpcSummary {
+    this.flushOps();
+    this.opName = '';
     const s: RpcSummary = {
       programs: [...this.programs].sort(),
       operations: Object.fromEntries([...this.operations.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))),
@@ -792,6 +807,7 @@ export class RpcAnalyzer implements StreamAnalyzer, DatagramAnalyzer {
 
     if (credFlavor === AUTH_SYS && h.machineOff >= 0 && this.machineName === undefined) {
       this.machineName = Buffer.from(src.buffer, src.byteOffset + h.machineOff, h.machineLen).toString('latin1');
+      h.wantAuthSys = false; // the machine name is all the analyzer reads of AUTH_SYS, and only the first
     }
     let service = -1;
     if (credFlavor === RPCSEC_GSS) {

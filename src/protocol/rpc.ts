@@ -4,7 +4,7 @@
  */
 import { type GssCred, parseGssCred } from './gss.js';
 import { isKnownProgram } from './rpc-programs.js';
-import { readU32, XdrCursor } from './xdr.js';
+import { readU32, XdrCursor, xdrPad } from './xdr.js';
 
 export const CALL = 0;
 export const REPLY = 1;
@@ -73,6 +73,8 @@ export class RpcHeader {
   machineLen = 0;
   uid = -1;
   gid = -1;
+  /** Parse an AUTH_SYS credential's body (machine name, uid, gid); a caller that no longer needs it clears this. */
+  wantAuthSys = true;
   // REPLY
   replyStat = 0;
   acceptStat = -1;
@@ -129,7 +131,7 @@ function parseCallHeader(c: XdrCursor, out: RpcHeader): boolean {
   if (out.credFlavor === RPCSEC_GSS) {
     const g = credCursor.reset(c.buf, cred, cred + out.credLen);
     out.gssOk = parseGssCred(g, out.gss);
-  } else if (out.credFlavor === AUTH_SYS) {
+  } else if (out.credFlavor === AUTH_SYS && out.wantAuthSys) {
     parseAuthSys(c.buf, cred, out.credLen, out);
   }
   out.verfFlavor = c.u32();
@@ -177,6 +179,7 @@ function parseReplyHeader(c: XdrCursor, out: RpcHeader): boolean {
 export function parseRpcHeader(c: XdrCursor, buf: Uint8Array, off: number, end: number, out: RpcHeader): boolean {
   c.reset(buf, off, end);
   out.clear();
+  if (fastHeader(buf, off, c.end, out)) return true;
   out.xid = c.u32();
   out.msgType = c.u32();
   if (c.short) return false;
@@ -189,6 +192,55 @@ export function parseRpcHeader(c: XdrCursor, buf: Uint8Array, off: number, end: 
   }
   if (ok) out.bodyOff = c.pos;
   return ok;
+}
+
+/**
+ * The common cases by direct byte arithmetic: a CALL whose credential is not RPCSEC_GSS, or an accepted REPLY
+ * (accept_stat other than PROG_MISMATCH), wholly inside [off, end) and valid. Returns false, having decided nothing,
+ * for anything else: the cursor path then decodes it and says why it fails. Fills `out` as that path would.
+ */
+function fastHeader(b: Uint8Array, off: number, end: number, out: RpcHeader): boolean {
+  if (end - off < 24) return false;
+  const type = readU32(b, off + 4);
+  if (type === CALL) {
+    if (end - off < 40) return false;
+    const flavor = readU32(b, off + 24);
+    const credLen = readU32(b, off + 28);
+    if (flavor === RPCSEC_GSS || credLen > MAX_AUTH_BYTES || readU32(b, off + 8) !== 2) return false;
+    const cred = off + 32;
+    const verfAt = cred + xdrPad(credLen);
+    if (verfAt + 8 > end) return false;
+    const verfLen = readU32(b, verfAt + 4);
+    if (verfLen > MAX_AUTH_BYTES || verfAt + 8 + xdrPad(verfLen) > end) return false;
+    out.xid = readU32(b, off);
+    out.msgType = CALL;
+    out.rpcvers = 2;
+    out.prog = readU32(b, off + 12);
+    out.vers = readU32(b, off + 16);
+    out.proc = readU32(b, off + 20);
+    out.credFlavor = flavor;
+    out.credLen = credLen;
+    if (flavor === AUTH_SYS && out.wantAuthSys) parseAuthSys(b, cred, credLen, out);
+    out.verfFlavor = readU32(b, verfAt);
+    out.bodyOff = verfAt + 8 + xdrPad(verfLen);
+    return true;
+  }
+  if (type !== REPLY || readU32(b, off + 8) !== MSG_ACCEPTED) return false;
+  const verfLen = readU32(b, off + 16);
+  if (verfLen > MAX_AUTH_BYTES) return false;
+  const verf = off + 20;
+  const statAt = verf + xdrPad(verfLen);
+  if (statAt + 4 > end) return false;
+  const acceptStat = readU32(b, statAt);
+  if (acceptStat > 5 || acceptStat === 2) return false;
+  out.xid = readU32(b, off);
+  out.msgType = REPLY;
+  out.replyStat = MSG_ACCEPTED;
+  out.verfFlavor = readU32(b, off + 12);
+  out.startTls = out.verfFlavor === AUTH_NONE && verfLen === 8 && isStartTls(b, verf);
+  out.acceptStat = acceptStat;
+  out.bodyOff = statAt + 4;
+  return true;
 }
 
 // ---- record marking (RFC 5531 section 11) ----
