@@ -13,22 +13,27 @@ export const PENDING_PRIVACY = 2;
 
 const NONE = -1;
 
+/** Entries allocated at first use; the arrays double up to the cap (most flows have few calls in flight). */
+const INITIAL = 16;
+
 export class PendingCalls {
-  private readonly xid: Uint32Array;
-  private readonly prog: Uint32Array;
-  private readonly vers: Uint32Array;
-  private readonly proc: Uint32Array;
-  private readonly flags: Uint8Array;
-  private readonly prev: Int32Array;
-  private readonly next: Int32Array;
+  private xid = new Uint32Array(0);
+  private prog = new Uint32Array(0);
+  private vers = new Uint32Array(0);
+  private proc = new Uint32Array(0);
+  private flags = new Uint8Array(0);
+  private prev = new Int32Array(0);
+  private next = new Int32Array(0);
   /** Hash slot -> entry index + 1 (0: empty). */
-  private readonly slots: Int32Array;
-  private readonly mask: number;
-  private readonly shift: number;
+  private slots = new Int32Array(0);
+  private mask = 0;
+  private shift = 32;
+  /** Entries allocated (at most `cap`). */
+  private room = 0;
   private head = NONE;
   private tail = NONE;
   /** Free entries: a stack of indices; entries never used yet come from `fresh`. */
-  private readonly free: Int32Array;
+  private free = new Int32Array(0);
   private freeTop = 0;
   private fresh = 0;
   private count = 0;
@@ -39,21 +44,7 @@ export class PendingCalls {
   foundProc = 0;
   foundFlags = 0;
 
-  constructor(readonly cap: number) {
-    this.xid = new Uint32Array(cap);
-    this.prog = new Uint32Array(cap);
-    this.vers = new Uint32Array(cap);
-    this.proc = new Uint32Array(cap);
-    this.flags = new Uint8Array(cap);
-    this.prev = new Int32Array(cap);
-    this.next = new Int32Array(cap);
-    this.free = new Int32Array(cap);
-    let bits = 4;
-    while (1 << bits < cap * 2) bits++;
-    this.slots = new Int32Array(1 << bits);
-    this.mask = (1 << bits) - 1;
-    this.shift = 32 - bits;
-  }
+  constructor(readonly cap: number) {}
 
   get size(): number {
     return this.count;
@@ -65,12 +56,41 @@ export class PendingCalls {
 
   /** The hash slot holding `xid`, or -1. */
   private find(xid: number): number {
+    if (this.count === 0) return -1;
     const mask = this.mask;
     const slots = this.slots;
     for (let s = this.home(xid); ; s = (s + 1) & mask) {
       const e = slots[s]!;
       if (e === 0) return -1;
       if (this.xid[e - 1] === xid) return s;
+    }
+  }
+
+  /** Room for `room` entries (entries keep their indices; the hash is rebuilt). */
+  private grow(room: number): void {
+    const copy = <T extends Uint32Array | Int32Array | Uint8Array>(old: T, make: (n: number) => T): T => {
+      const a = make(room);
+      a.set(old);
+      return a;
+    };
+    this.xid = copy(this.xid, (n) => new Uint32Array(n));
+    this.prog = copy(this.prog, (n) => new Uint32Array(n));
+    this.vers = copy(this.vers, (n) => new Uint32Array(n));
+    this.proc = copy(this.proc, (n) => new Uint32Array(n));
+    this.flags = copy(this.flags, (n) => new Uint8Array(n));
+    this.prev = copy(this.prev, (n) => new Int32Array(n));
+    this.next = copy(this.next, (n) => new Int32Array(n));
+    this.free = copy(this.free, (n) => new Int32Array(n));
+    this.room = room;
+    let bits = 4;
+    while (1 << bits < room * 2) bits++;
+    this.slots = new Int32Array(1 << bits);
+    this.mask = (1 << bits) - 1;
+    this.shift = 32 - bits;
+    for (let e = this.head; e !== NONE; e = this.next[e]!) {
+      let s = this.home(this.xid[e]!);
+      while (this.slots[s] !== 0) s = (s + 1) & this.mask;
+      this.slots[s] = e + 1;
     }
   }
 
@@ -81,6 +101,8 @@ export class PendingCalls {
       return;
     }
     if (this.count >= this.cap) this.removeSlot(this.find(this.xid[this.head]!));
+    else if (this.freeTop === 0 && this.fresh === this.room)
+      this.grow(Math.min(this.cap, Math.max(INITIAL, this.room * 2)));
     const e = this.freeTop > 0 ? this.free[--this.freeTop]! : this.fresh++;
     this.fill(e, xid, prog, vers, proc, flags);
     this.prev[e] = this.tail;

@@ -177,7 +177,8 @@ export class TcpDirection {
     let i = 0;
     while (i < take) {
       const run = Math.min(take - i, RETAIN_BYTES - pos);
-      ring.set(data.subarray(from + i, from + i + run), pos);
+      // A plain view, not data.subarray: a Buffer's subarray builds a Buffer (species), a cost on every segment.
+      ring.set(new Uint8Array(data.buffer, data.byteOffset + from + i, run), pos);
       i += run;
       pos = 0;
     }
