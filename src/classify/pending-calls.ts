@@ -15,17 +15,21 @@ const NONE = -1;
 
 /** Entries allocated at first use; the arrays double up to the cap (most flows have few calls in flight). */
 const INITIAL = 16;
+/** Shared by every table until its first call (never written: `room` is 0). */
+const NO_U32 = new Uint32Array(0);
+const NO_I32 = new Int32Array(0);
+const NO_U8 = new Uint8Array(0);
 
 export class PendingCalls {
-  private xid = new Uint32Array(0);
-  private prog = new Uint32Array(0);
-  private vers = new Uint32Array(0);
-  private proc = new Uint32Array(0);
-  private flags = new Uint8Array(0);
-  private prev = new Int32Array(0);
-  private next = new Int32Array(0);
+  private xid: Uint32Array = NO_U32;
+  private prog: Uint32Array = NO_U32;
+  private vers: Uint32Array = NO_U32;
+  private proc: Uint32Array = NO_U32;
+  private flags: Uint8Array = NO_U8;
+  private prev: Int32Array = NO_I32;
+  private next: Int32Array = NO_I32;
   /** Hash slot -> entry index + 1 (0: empty). */
-  private slots = new Int32Array(0);
+  private slots: Int32Array = NO_I32;
   private mask = 0;
   private shift = 32;
   /** Entries allocated (at most `cap`). */
@@ -33,7 +37,7 @@ export class PendingCalls {
   private head = NONE;
   private tail = NONE;
   /** Free entries: a stack of indices; entries never used yet come from `fresh`. */
-  private free = new Int32Array(0);
+  private free: Int32Array = NO_I32;
   private freeTop = 0;
   private fresh = 0;
   private count = 0;

@@ -7,6 +7,8 @@ import { once } from 'node:events';
 import type { ResultDocument } from './schema.js';
 
 const MARK = '"\u0000wireseal-flows\u0000"';
+/** Characters of flow text gathered before one write. */
+const BATCH = 64 * 1024;
 
 async function put(out: NodeJS.WritableStream, s: string): Promise<void> {
   if (!out.write(s)) await once(out, 'drain');
@@ -19,10 +21,16 @@ export async function writeJson(doc: ResultDocument, out: NodeJS.WritableStream)
   }
   const shell = JSON.stringify({ ...doc, flows: MARK }, null, 2).replace(JSON.stringify(MARK), MARK);
   const at = shell.indexOf(MARK);
-  await put(out, `${shell.slice(0, at)}[\n`);
+  // Flows go out in batches of about BATCH characters: one write (a system call on a file or pipe) per batch, not
+  // per flow.
+  let batch = `${shell.slice(0, at)}[\n`;
   for (let i = 0; i < doc.flows.length; i++) {
     const text = JSON.stringify(doc.flows[i], null, 2).replace(/\n/g, '\n    ');
-    await put(out, `    ${text}${i + 1 < doc.flows.length ? ',' : ''}\n`);
+    batch += `    ${text}${i + 1 < doc.flows.length ? ',' : ''}\n`;
+    if (batch.length >= BATCH) {
+      await put(out, batch);
+      batch = '';
+    }
   }
-  await put(out, `  ]${shell.slice(at + MARK.length)}\n`);
+  await put(out, `${batch}  ]${shell.slice(at + MARK.length)}\n`);
 }
