@@ -178,8 +178,8 @@ function parseReplyHeader(c: XdrCursor, out: RpcHeader): boolean {
  */
 export function parseRpcHeader(c: XdrCursor, buf: Uint8Array, off: number, end: number, out: RpcHeader): boolean {
   c.reset(buf, off, end);
-  out.clear();
   if (fastHeader(buf, off, c.end, out)) return true;
+  out.clear();
   out.xid = c.u32();
   out.msgType = c.u32();
   if (c.short) return false;
@@ -196,8 +196,9 @@ export function parseRpcHeader(c: XdrCursor, buf: Uint8Array, off: number, end: 
 
 /**
  * The common cases by direct byte arithmetic: a CALL whose credential is not RPCSEC_GSS, or an accepted REPLY
- * (accept_stat other than PROG_MISMATCH), wholly inside [off, end) and valid. Returns false, having decided nothing,
- * for anything else: the cursor path then decodes it and says why it fails. Fills `out` as that path would.
+ * (accept_stat other than PROG_MISMATCH), wholly inside [off, end) and valid. Returns false, having decided nothing
+ * and written nothing, for anything else: the cursor path then decodes it and says why it fails. Fills every field of
+ * `out` as that path would (after its `clear`).
  */
 function fastHeader(b: Uint8Array, off: number, end: number, out: RpcHeader): boolean {
   if (end - off < 24) return false;
@@ -220,8 +221,15 @@ function fastHeader(b: Uint8Array, off: number, end: number, out: RpcHeader): bo
     out.proc = readU32(b, off + 20);
     out.credFlavor = flavor;
     out.credLen = credLen;
+    out.gssOk = false;
+    out.machineOff = -1;
+    out.machineLen = 0;
+    out.uid = out.gid = -1;
     if (flavor === AUTH_SYS && out.wantAuthSys) parseAuthSys(b, cred, credLen, out);
     out.verfFlavor = readU32(b, verfAt);
+    out.replyStat = 0;
+    out.acceptStat = out.rejectStat = -1;
+    out.startTls = false;
     out.bodyOff = verfAt + 8 + xdrPad(verfLen);
     return true;
   }
@@ -233,6 +241,7 @@ function fastHeader(b: Uint8Array, off: number, end: number, out: RpcHeader): bo
   if (statAt + 4 > end) return false;
   const acceptStat = readU32(b, statAt);
   if (acceptStat > 5 || acceptStat === 2) return false;
+  out.clear();
   out.xid = readU32(b, off);
   out.msgType = REPLY;
   out.replyStat = MSG_ACCEPTED;
