@@ -56,16 +56,27 @@ export class RecordFramer {
     const end = off + len;
     while (pos < end) {
       if (!this.inFragment) {
-        if (this.atBoundary && sink.stopAtBoundary(data[pos]!)) return pos - off;
-        while (this.markHave < 4 && pos < end) {
-          this.mark = ((this.mark << 8) | data[pos++]!) >>> 0;
-          this.markHave++;
+        let mark: number;
+        if (this.markHave === 0) {
+          if (!this.inRecord && sink.stopAtBoundary(data[pos]!)) return pos - off;
+          if (end - pos >= 4) {
+            // The whole mark is here (the common case): read it at once.
+            mark = ((data[pos]! << 24) | (data[pos + 1]! << 16) | (data[pos + 2]! << 8) | data[pos + 3]!) >>> 0;
+            pos += 4;
+          } else mark = -1;
+        } else mark = -1;
+        if (mark < 0) {
+          while (this.markHave < 4 && pos < end) {
+            this.mark = ((this.mark << 8) | data[pos++]!) >>> 0;
+            this.markHave++;
+          }
+          if (this.markHave < 4) break;
+          mark = this.mark;
+          this.markHave = 0;
+          this.mark = 0;
         }
-        if (this.markHave < 4) break;
-        const fragLen = recordFragmentLength(this.mark);
-        this.lastFrag = recordLastFragment(this.mark);
-        this.markHave = 0;
-        this.mark = 0;
+        const fragLen = recordFragmentLength(mark);
+        this.lastFrag = recordLastFragment(mark);
         if (fragLen > MAX_FRAGMENT) {
           this.lost = true;
           return len;
