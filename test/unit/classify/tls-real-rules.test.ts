@@ -4,31 +4,16 @@
  * after FIN. Each adversarial case stands beside its legitimate twin and asserts verdict, anomaly codes, finding
  * codes and exit code.
  */
-import { createCipheriv } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { FlowClassifier } from '../../../src/classify/flow-classifier.js';
-import { flowVerdict } from '../../../src/classify/verdict.js';
-import type { FlowResult, TlsSummary } from '../../../src/report/schema.js';
-import { judgeRun } from '../../../src/verify/policy.js';
 import { AUTH_NONE_CRED, callMsg, record as rpcRecord } from '../../adversarial/builders/rpc.js';
 import { bytes, clientHelloBody, hsMsg, record, serverHelloBody } from '../../adversarial/builders/tls.js';
-import { flow } from '../verify/flows.js';
-
-function keystream(n: number, seed: number): number[] {
-  const c = createCipheriv('aes-128-ctr', Buffer.alloc(16, seed & 0xff), Buffer.alloc(16, 0x42));
-  return [...c.update(Buffer.alloc(n))];
-}
+import { type Judged, judgeCrafted, keystream } from '../../helpers/judge-crafted.js';
 
 /** One step of a connection: bytes from the client (0) or the server (1), a FIN, or a gap. */
 type Step = [0 | 1, number[]] | [0 | 1, 'fin'];
 
-interface Outcome {
-  verdict: string;
-  anomalies: string[];
-  findings: string[];
-  exit: number;
-  tls: TlsSummary | undefined;
-}
+type Outcome = Judged;
 
 function run(steps: Step[], minGrade: 'strong' | 'weak' = 'strong'): Outcome {
   const c = new FlowClassifier('tcp', true);
@@ -40,24 +25,8 @@ function run(steps: Step[], minGrade: 'strong' | 'weak' = 'strong'): Outcome {
       c.tcpData(dir, b, 0, b.length, frame++);
     }
   }
-  const ctx = { loopback: false, tunnelPort: false, onServicePort: true, payloadBytes: 1000 };
-  const v = flowVerdict(c, ctx);
-  const f: FlowResult = {
-    ...flow({ id: 0, client: '10.0.0.1:900', server: '10.0.0.2:2049', cls: v.class }),
-    payload: { total: 1000, toServer: 500, toClient: 500 },
-    verdict: v.verdict,
-    verdictReason: v.reason,
-  };
-  if (v.tls) f.tls = v.tls;
-  if (v.anomalies) f.anomalies = v.anomalies;
-  const j = judgeRun({ captures: [], flows: [f], inputDamaged: false }, { minGrade, minTls: '1.2' });
-  return {
-    verdict: v.verdict,
-    anomalies: (v.anomalies ?? []).map((a) => a.code).sort(),
-    findings: j.findings.map((x) => x.code).sort(),
-    exit: j.exitCode,
-    tls: v.tls,
-  };
+  const j = judgeCrafted(c, { minGrade });
+  return { ...j, anomalies: [...j.anomalies].sort() };
 }
 
 /** The verdict-bearing fields only. */

@@ -2,22 +2,12 @@
  * Whole-stream TLS rules (issue 10) on crafted bytes: each adversarial case beside its legitimate twin, asserting
  * verdict, anomaly codes and what the policy makes of them (finding codes, exit code).
  */
-import { createCipheriv } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { FlowClassifier } from '../../../src/classify/flow-classifier.js';
-import { flowVerdict } from '../../../src/classify/verdict.js';
-import type { FlowResult } from '../../../src/report/schema.js';
-import { judgeRun } from '../../../src/verify/policy.js';
 import { AUTH_NONE_CRED, callMsg, record as rpcRecord } from '../../adversarial/builders/rpc.js';
 import { bytes, clientHelloBody, hsMsg, record, serverHelloBody } from '../../adversarial/builders/tls.js';
-import { flow } from '../verify/flows.js';
+import { judgeCrafted, keystream } from '../../helpers/judge-crafted.js';
 
-function keystream(n: number, seed: number): Uint8Array {
-  const key = Buffer.alloc(16, seed & 0xff);
-  const c = createCipheriv('aes-128-ctr', key, Buffer.alloc(16, 0x42));
-  return new Uint8Array(c.update(Buffer.alloc(n)));
-}
-const ctx = { loopback: false, tunnelPort: false, onServicePort: true, payloadBytes: 1000 };
 const CH = record(22, hsMsg(1, clientHelloBody({ versions: [0x0303] })), 0x0301);
 const SH = record(22, hsMsg(2, serverHelloBody({ selected: 0x0303, suite: 0xc030 })));
 const CCS = record(20, [1]);
@@ -47,23 +37,8 @@ function run(r: Run) {
     const b = bytes(t);
     c.tcpData(0, b, 0, b.length, frame++);
   }
-  const v = flowVerdict(c, ctx);
-  const f: FlowResult = {
-    ...flow({ id: 0, client: '10.0.0.1:900', server: '10.0.0.2:2049', cls: v.class }),
-    payload: { total: 1000, toServer: 500, toClient: 500 },
-    verdict: v.verdict,
-    verdictReason: v.reason,
-  };
-  if (v.tls) f.tls = v.tls;
-  if (v.anomalies) f.anomalies = v.anomalies;
-  if (r.gapUp) f.gaps = { toServer: 500, toClient: 0 };
-  const j = judgeRun({ captures: [], flows: [f], inputDamaged: false }, { minGrade: 'strong', minTls: '1.2' });
-  return {
-    verdict: v.verdict,
-    anomalies: (v.anomalies ?? []).map((a) => a.code),
-    findings: j.findings.map((x) => x.code).sort(),
-    exit: j.exitCode,
-  };
+  const { verdict, anomalies, findings, exit } = judgeCrafted(c, r.gapUp ? { gapToServer: 500 } : {});
+  return { verdict, anomalies, findings, exit };
 }
 
 const session = { up: [CH, CCS, FIN(1), APP(2)], down: [SH, CCS, FIN(3), APP(4)] };
