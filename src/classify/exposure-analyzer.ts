@@ -384,6 +384,11 @@ export class ExposureAnalyzer implements ExposureSink {
   }
 }
 
+/** Makes the exposure readers of one run: every reader takes its message heads from the same pool. */
+export function exposureReaders(config: ExposureConfig, pool = new HeadPool()): () => ExposureAnalyzer {
+  return () => new ExposureAnalyzer(config, pool);
+}
+
 function nameFact(e: NameEntry): ExposureName {
   const n: ExposureName = { hash: e.hash, length: e.length };
   if (e.ops.size > 0) n.ops = [...e.ops].sort();

@@ -6,31 +6,14 @@
 import { isNullSuite } from '../protocol/tls-grade.js';
 import type { Dir } from './analyzer.js';
 import type { DtlsAnalyzer } from './dtls-analyzer.js';
-import type { FlowAnomaly, FlowClass, RpcSummary, TlsSummary, Verdict } from './facts.js';
+import type { FlowAnomaly, RpcSummary, TlsSummary, Verdict } from './facts.js';
 import type { FlowClassifier } from './flow-classifier.js';
 import { type PlaintextSampler, plaintextHitText } from './plaintext-sampler.js';
+import type { FlowContext, FlowVerdict } from './registry.js';
 import type { ReadableMessage, RpcAnalyzer, StartTlsFacts } from './rpc-analyzer.js';
 import type { TlsAnalyzer } from './tls-analyzer.js';
 
-export interface FlowVerdict {
-  class: FlowClass;
-  verdict: Verdict;
-  reason: string;
-  tls?: TlsSummary;
-  dtls?: TlsSummary;
-  rpc?: RpcSummary;
-  anomalies?: FlowAnomaly[];
-}
-
-export interface FlowContext {
-  loopback: boolean;
-  /** The server side's port is in the tunnel range 20049-21049. */
-  tunnelPort: boolean;
-  onServicePort: boolean;
-  payloadBytes: number;
-  /** Analyzer direction 0 is server to client (the bytes showed the first sender was the server). */
-  dirFlipped?: boolean;
-}
+export type { FlowContext, FlowVerdict } from './registry.js';
 
 /** A rule broken at `frame`; `dir` is the analyzer's direction. */
 export function anomaly(code: string, frame: number, dir: Dir | null, what: string, ctx: FlowContext): FlowAnomaly {
@@ -255,82 +238,81 @@ function gssExposure(rpc: RpcSummary): string | null {
   return `with RPCSEC_GSS (${rpc.gssServices.join(', ')}) readable on the wire: ${parts.join('; ')}`;
 }
 
+/** A flow's class and verdict: its analyzer's facts, or what the classifier saw when no analyzer took the flow. */
 export function flowVerdict(cls: FlowClassifier, ctx: FlowContext): FlowVerdict {
-  switch (cls.detected) {
-    case 'tls': {
-      const tls = cls.tls!.summary();
-      if (!cls.tls!.isTls)
-        return { class: 'opaque', verdict: 'unknown', reason: 'bytes are not a TLS record stream', tls };
-      const v = tlsStreamRules({ class: 'tls', tls, ...tlsVerdict(tls, 'TLS') }, cls.tls!, ctx);
-      return withPlaintextCheck(v, cls.tls!.plaintext, ctx);
-    }
-    case 'dtls': {
-      const d = cls.dtls!;
-      const dtls = d.summary();
-      const v = withPlaintextCheck({ class: 'dtls', dtls, ...tlsVerdict(dtls, 'DTLS') }, d.plaintext, ctx);
-      return dtlsRules(v, d, ctx);
-    }
-    case 'rpc': {
-      const rpc = cls.rpc!.summary();
-      if (cls.tls !== null) {
-        const tls = cls.tls.summary();
-        const v0: FlowVerdict = { class: 'rpc-with-tls', tls, rpc, ...tlsVerdict(tls, 'RPC-with-TLS') };
-        const v1 = withPlaintextCheck(tlsStreamRules(v0, cls.tls, ctx), cls.tls.plaintext, ctx);
-        return startTlsRules(v1, cls.rpc!, cls.tls, ctx);
-      }
-      if (!cls.rpc!.isRpc) return { class: 'opaque', verdict: 'unknown', reason: 'no valid ONC-RPC message', rpc };
-      if (cls.rpc!.gssPrivacy) {
-        const lease = rpc.gssLeaseCalls ?? 0;
-        if (cls.rpc!.unaccounted > 0) {
-          return {
-            class: 'rpcsec-gss-privacy',
-            verdict: 'unknown',
-            reason: `RPCSEC_GSS privacy (krb5p), but ${cls.rpc!.unaccounted} message(s) or stretch(es) could not be read: not every byte accounted for`,
-            rpc,
-          };
-        }
-        const also = lease > 0 ? `; ${lease} lease/session call(s) without privacy carry no file data` : '';
-        return {
-          class: 'rpcsec-gss-privacy',
-          verdict: 'encrypted',
-          reason: `RPCSEC_GSS privacy (krb5p) on every call that carries file data or names, every body sealed${also}`,
-          rpc,
-        };
-      }
-      if (cls.rpc!.hasNfs) {
-        const v = rpc.nfsVersion ?? 'NFS';
-        if (ctx.loopback && ctx.tunnelPort) {
-          return {
-            class: 'tunnel-local',
-            verdict: 'cleartext',
-            reason: `${v} in the clear on loopback into a local tunnel port (not on the wire by itself)`,
-            rpc,
-          };
-        }
-        const exposed = gssExposure(rpc);
-        if (exposed !== null) return { class: 'nfs-cleartext', verdict: 'cleartext', reason: `${v} ${exposed}`, rpc };
-        const where = ctx.loopback ? 'on loopback' : 'on the wire';
-        return {
-          class: 'nfs-cleartext',
-          verdict: 'cleartext',
-          reason: `${v} in the clear ${where}${cutNote(rpc)}`,
-          rpc,
-        };
-      }
+  if (cls.analyzer !== null) return cls.analyzer.verdict(ctx);
+  if (cls.detected === 'opaque') {
+    if (ctx.onServicePort)
+      return { class: 'opaque', verdict: 'unknown', reason: 'payload is neither RPC nor TLS/DTLS' };
+    return { class: 'none', verdict: 'unknown', reason: 'not an NFS, RPC, TLS or DTLS flow' };
+  }
+  if (ctx.payloadBytes === 0) return { class: 'none', verdict: 'unknown', reason: 'no payload captured' };
+  if (ctx.onServicePort) return { class: 'opaque', verdict: 'unknown', reason: 'payload not recognised' };
+  return { class: 'none', verdict: 'unknown', reason: 'not an NFS, RPC, TLS or DTLS flow' };
+}
+
+/** TLS from the flow's first byte: record layer, whole-stream rules, plaintext inside records. */
+export function tlsFlowVerdict(t: TlsAnalyzer, ctx: FlowContext): FlowVerdict {
+  const tls = t.summary();
+  if (!t.isTls) return { class: 'opaque', verdict: 'unknown', reason: 'bytes are not a TLS record stream', tls };
+  const v = tlsStreamRules({ class: 'tls', tls, ...tlsVerdict(tls, 'TLS') }, t, ctx);
+  return withPlaintextCheck(v, t.plaintext, ctx);
+}
+
+/** DTLS: record layer, plaintext inside records, epoch-0 data and cleartext RPC datagrams on the 5-tuple. */
+export function dtlsFlowVerdict(d: DtlsAnalyzer, ctx: FlowContext): FlowVerdict {
+  const dtls = d.summary();
+  const v = withPlaintextCheck({ class: 'dtls', dtls, ...tlsVerdict(dtls, 'DTLS') }, d.plaintext, ctx);
+  return dtlsRules(v, d, ctx);
+}
+
+/** ONC-RPC: in the clear, with Kerberos privacy, or upgraded to TLS by RFC 9289 (`tls` set). */
+export function rpcFlowVerdict(r: RpcAnalyzer, t: TlsAnalyzer | null, ctx: FlowContext): FlowVerdict {
+  const rpc = r.summary();
+  if (t !== null) {
+    const tls = t.summary();
+    const v0: FlowVerdict = { class: 'rpc-with-tls', tls, rpc, ...tlsVerdict(tls, 'RPC-with-TLS') };
+    const v1 = withPlaintextCheck(tlsStreamRules(v0, t, ctx), t.plaintext, ctx);
+    return startTlsRules(v1, r, t, ctx);
+  }
+  if (!r.isRpc) return { class: 'opaque', verdict: 'unknown', reason: 'no valid ONC-RPC message', rpc };
+  if (r.gssPrivacy) {
+    const lease = rpc.gssLeaseCalls ?? 0;
+    if (r.unaccounted > 0) {
       return {
-        class: 'rpc-cleartext',
-        verdict: 'cleartext',
-        reason: `ONC-RPC in the clear: ${rpc.programs.join(', ') || 'program not captured'}${cutNote(rpc)}`,
+        class: 'rpcsec-gss-privacy',
+        verdict: 'unknown',
+        reason: `RPCSEC_GSS privacy (krb5p), but ${r.unaccounted} message(s) or stretch(es) could not be read: not every byte accounted for`,
         rpc,
       };
     }
-    case 'opaque':
-      if (ctx.onServicePort)
-        return { class: 'opaque', verdict: 'unknown', reason: 'payload is neither RPC nor TLS/DTLS' };
-      return { class: 'none', verdict: 'unknown', reason: 'not an NFS, RPC, TLS or DTLS flow' };
-    default:
-      if (ctx.payloadBytes === 0) return { class: 'none', verdict: 'unknown', reason: 'no payload captured' };
-      if (ctx.onServicePort) return { class: 'opaque', verdict: 'unknown', reason: 'payload not recognised' };
-      return { class: 'none', verdict: 'unknown', reason: 'not an NFS, RPC, TLS or DTLS flow' };
+    const also = lease > 0 ? `; ${lease} lease/session call(s) without privacy carry no file data` : '';
+    return {
+      class: 'rpcsec-gss-privacy',
+      verdict: 'encrypted',
+      reason: `RPCSEC_GSS privacy (krb5p) on every call that carries file data or names, every body sealed${also}`,
+      rpc,
+    };
   }
+  if (r.hasNfs) {
+    const v = rpc.nfsVersion ?? 'NFS';
+    if (ctx.loopback && ctx.tunnelPort) {
+      return {
+        class: 'tunnel-local',
+        verdict: 'cleartext',
+        reason: `${v} in the clear on loopback into a local tunnel port (not on the wire by itself)`,
+        rpc,
+      };
+    }
+    const exposed = gssExposure(rpc);
+    if (exposed !== null) return { class: 'nfs-cleartext', verdict: 'cleartext', reason: `${v} ${exposed}`, rpc };
+    const where = ctx.loopback ? 'on loopback' : 'on the wire';
+    return { class: 'nfs-cleartext', verdict: 'cleartext', reason: `${v} in the clear ${where}${cutNote(rpc)}`, rpc };
+  }
+  return {
+    class: 'rpc-cleartext',
+    verdict: 'cleartext',
+    reason: `ONC-RPC in the clear: ${rpc.programs.join(', ') || 'program not captured'}${cutNote(rpc)}`,
+    rpc,
+  };
 }

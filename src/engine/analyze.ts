@@ -7,12 +7,8 @@ import { readCapture } from '../capture/read.js';
 import { formatInstant, TimeWindow, type TimeWindowSpec } from '../capture/time-window.js';
 import type { CaptureSummary, DropWindow, PacketRecord } from '../capture/types.js';
 import type { ExposureConfig } from '../classify/exposure-analyzer.js';
-import {
-  classifierFactory,
-  exposureClassifierFactory,
-  type FlowClassifier,
-  handshakeOnlyClassifierFactory,
-} from '../classify/flow-classifier.js';
+import { classifierFactoryFor, type FlowClassifier } from '../classify/flow-classifier.js';
+import type { AnalyzerRegistry } from '../classify/registry.js';
 import { flowVerdict } from '../classify/verdict.js';
 import { type DecodeConfig, decodePacket, newDecodeConfig } from '../decode/decode.js';
 import { FragmentReassembler } from '../decode/fragments.js';
@@ -69,6 +65,11 @@ export interface AnalyzeOptions {
    * name hashes) into FlowResult.exposure. Off for verify-encryption, which keeps its speed and memory.
    */
   exposure?: ExposureConfig;
+  /**
+   * The protocol analyzers (default: the built-in ONC-RPC, TLS and DTLS entries). Tests register their own here;
+   * parallel workers always use the built-in ones (a registry holds functions, which do not cross threads).
+   */
+  analyzers?: AnalyzerRegistry;
 }
 
 const PROTO_NAMES: Record<number, string> = { 1: 'icmp', 6: 'tcp', 17: 'udp', 58: 'icmpv6' };
@@ -141,11 +142,10 @@ export class CaptureAnalysis {
     });
     this.table = new FlowTable({
       ports: opts.ports,
-      analysis: opts.exposure
-        ? exposureClassifierFactory(opts.exposure)
-        : opts.handshakeOnly === true
-          ? handshakeOnlyClassifierFactory
-          : classifierFactory,
+      analysis: classifierFactoryFor(opts.analyzers, {
+        ...(opts.handshakeOnly === true ? { handshakeOnly: true } : {}),
+        ...(opts.exposure !== undefined ? { exposure: opts.exposure } : {}),
+      }),
       maxFlows: opts.maxFlows ?? 65536,
       maxHeldBytes: opts.maxHeldBytes ?? 256 * 1024,
       onFlowDone: (f) => this.flowDone(f),
@@ -392,7 +392,7 @@ export class CaptureAnalysis {
       bytes: NO_COUNTS,
       payload: NO_COUNTS,
       gaps: { toServer: c ? gapA : gapB, toClient: c ? gapB : gapA },
-      nfsRelevant: onServicePort || cls?.detected === 'rpc' || v.rpc !== undefined,
+      nfsRelevant: onServicePort || cls?.nfsByContent === true || v.rpc !== undefined,
       loopback,
       class: v.class,
       verdict: v.verdict,
@@ -403,7 +403,7 @@ export class CaptureAnalysis {
     if (v.tls) r.tls = v.tls;
     if (v.dtls) r.dtls = v.dtls;
     if (v.rpc) r.rpc = v.rpc;
-    const exposure = cls?.exposure?.finish();
+    const exposure = cls?.exposure();
     if (exposure) r.exposure = exposure;
     if (v.anomalies && v.anomalies.length > 0) r.anomalies = v.anomalies;
     if (cls && cls.evidence.dropped > 0) r.evidenceDropped = cls.evidence.dropped;

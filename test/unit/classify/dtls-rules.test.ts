@@ -5,6 +5,7 @@
  */
 import { createCipheriv } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import type { DtlsFlow } from '../../../src/classify/builtin-analyzers.js';
 import { FlowClassifier } from '../../../src/classify/flow-classifier.js';
 import { flowVerdict } from '../../../src/classify/verdict.js';
 import { demuxFirstByte, newDtlsRecord, readDtlsRecord } from '../../../src/protocol/dtls.js';
@@ -111,9 +112,9 @@ describe('DTLS association rules', () => {
     const c = run(dgs);
     const v = flowVerdict(c, ctx);
     expect([v.class, v.verdict, v.anomalies]).toEqual(['dtls', 'encrypted', undefined]);
-    expect(c.dtls?.demuxed).toEqual({ stun: 0, zrtp: 0, turn: 0, rtp: 2 }); // STUN came before DTLS was detected
+    expect((c.analyzer as DtlsFlow).dtls.demuxed).toEqual({ stun: 0, zrtp: 0, turn: 0, rtp: 2 }); // STUN came before DTLS was detected
     const after = run([...handshake(), [0, STUN], [1, STUN]]);
-    expect(after.dtls?.demuxed.stun).toBe(2);
+    expect((after.analyzer as DtlsFlow).dtls.demuxed.stun).toBe(2);
     expect(flowVerdict(after, ctx).verdict).toBe('encrypted');
   });
 
