@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Launcher only: the CLI lives in src/cli (compiled to dist/src/cli).
-import { main } from '../dist/src/cli/main.js';
+// Launcher only: the CLI lives in src/cli (compiled to dist/src/cli, bundled into dist/cli by npm run build).
+import { main } from '../dist/cli/main.js';
 
 // A reader that goes away (`wireseal ... | head`) ends the output quietly, as other command-line tools do.
 function quietOnEpipe(stream) {
