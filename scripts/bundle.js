@@ -5,13 +5,15 @@
 // is a fixed cost on every run, and on a 100 MB capture it was about half of the gap to ndpiReader (see
 // docs/performance.md). Modules that only some commands need stay behind dynamic import() and become chunks of
 // their own, loaded on demand as before. `npm run build` runs this after tsc.
-import { rmSync } from 'node:fs';
+import { renameSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const outdir = join(repo, 'dist', 'cli');
+const final = join(repo, 'dist', 'cli');
+// Built beside and then renamed into place, so that a CLI started meanwhile finds the old bundle or the new one.
+const outdir = `${final}.new`;
 
 rmSync(outdir, { recursive: true, force: true });
 await build({
@@ -33,3 +35,11 @@ await build({
   legalComments: 'none',
   logLevel: 'warning',
 });
+rmSync(`${final}.old`, { recursive: true, force: true });
+try {
+  renameSync(final, `${final}.old`);
+} catch {
+  // first build: nothing to move away
+}
+renameSync(outdir, final);
+rmSync(`${final}.old`, { recursive: true, force: true });

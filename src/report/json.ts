@@ -1,14 +1,21 @@
 /**
- * JSON writer: the result document, pretty-printed. Flows are written one at a time (waiting for the stream to
- * drain) instead of as one string, so a capture with tens of thousands of flows never needs its whole JSON text
- * in memory; the text is the same as JSON.stringify(doc, null, 2).
+ * JSON writer: the result document, pretty-printed. Flows are written a batch at a time (waiting for the stream to
+ * drain) instead of as one string, so a capture with tens of thousands of flows never needs its whole JSON text in
+ * memory; the text is the same as JSON.stringify(doc, null, 2).
  */
 import { once } from 'node:events';
 import type { ResultDocument } from './schema.js';
 
 const MARK = '"\u0000wireseal-flows\u0000"';
-/** Characters of flow text gathered before one write. */
-const BATCH = 64 * 1024;
+/** Flows per JSON.stringify call, and so per write (a system call on a file or pipe): not one per flow. */
+const BATCH = 64;
+/**
+ * JSON.stringify of [[f1, f2, ...]] with a 2-space indent sets the flows at 4 spaces and their members at 6, as in
+ * the whole document: the text between these two ends is the batch as it appears in the document's `flows`, with
+ * no re-indentation pass.
+ */
+const HEAD = '[\n  [\n';
+const TAIL = '\n  ]\n]';
 
 async function put(out: NodeJS.WritableStream, s: string): Promise<void> {
   if (!out.write(s)) await once(out, 'drain');
@@ -21,16 +28,14 @@ export async function writeJson(doc: ResultDocument, out: NodeJS.WritableStream)
   }
   const shell = JSON.stringify({ ...doc, flows: MARK }, null, 2).replace(JSON.stringify(MARK), MARK);
   const at = shell.indexOf(MARK);
-  // Flows go out in batches of about BATCH characters: one write (a system call on a file or pipe) per batch, not
-  // per flow.
-  let batch = `${shell.slice(0, at)}[\n`;
-  for (let i = 0; i < doc.flows.length; i++) {
-    const text = JSON.stringify(doc.flows[i], null, 2).replace(/\n/g, '\n    ');
-    batch += `    ${text}${i + 1 < doc.flows.length ? ',' : ''}\n`;
-    if (batch.length >= BATCH) {
-      await put(out, batch);
-      batch = '';
-    }
+  const n = doc.flows.length;
+  let prefix = `${shell.slice(0, at)}[\n`;
+  for (let i = 0; i < n; i += BATCH) {
+    const end = Math.min(n, i + BATCH);
+    const text = JSON.stringify([doc.flows.slice(i, end)], null, 2);
+    const body = text.slice(HEAD.length, text.length - TAIL.length);
+    await put(out, `${prefix}${body}${end < n ? ',' : ''}\n`);
+    prefix = '';
   }
-  await put(out, `${batch}  ]${shell.slice(at + MARK.length)}\n`);
+  await put(out, `  ]${shell.slice(at + MARK.length)}\n`);
 }
