@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { benchDir, ensureBenchCaptures, type GenerateResult, readTruth } from './generate.js';
 import { hasCommand, hasGnuTime, median, type Run, runMeasured } from './measure.js';
 import { STAGES } from './stages.js';
+import { type WriterTime, writerTimeLine, writerTimes } from './table-rows.js';
 import { checkVerdicts, readResultDocument, type VerdictCheck } from './verdicts.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -29,6 +30,8 @@ const TSHARK = 'tshark -q -z conv,tcp';
 const TSHARK_Y = "tshark -Y 'tls.handshake.type==2'";
 /** tshark is timed on captures up to this size (on the 1 GiB one it would dominate the bench's time). */
 const TSHARK_MAX_BYTES = 300e6;
+/** Flows in the writer timing: the most a capture lists by default (--max-listed). */
+const WRITER_ROWS = 25_000;
 
 interface Options {
   runs: number;
@@ -272,6 +275,16 @@ async function main(): Promise<number> {
   const mismatches = checks.reduce((s, c) => s + c.mismatches.length, 0);
   process.stdout.write(`verdict mismatches: ${mismatches}\n`);
 
+  // The writers on the most flows a capture lists (--max-listed 25,000), grown from the short mix's result: in this
+  // process, after every timed run.
+  let writers: WriterTime[] = [];
+  const short = caps.find((c) => c.mix === 'short');
+  if (short !== undefined) {
+    writers = await writerTimes(outFor(short), WRITER_ROWS, 4);
+    process.stdout.write(`\nwriters on ${WRITER_ROWS} flows (bar: the table under 1 s):\n`);
+    for (const t of writers) process.stdout.write(`  ${writerTimeLine(t)}\n`);
+  }
+
   const result = {
     date: new Date().toISOString(),
     node: process.version,
@@ -283,6 +296,7 @@ async function main(): Promise<number> {
     bars,
     verdicts: checks.map((c) => ({ ...c, mismatches: c.mismatches.slice(0, 100) })),
     verdictMismatches: mismatches,
+    writers,
   };
   const resultPath = join(o.dir, `bench-result${o.quick ? '-quick' : ''}.json`);
   writeFileSync(resultPath, `${JSON.stringify(result, null, 2)}\n`);

@@ -5,11 +5,12 @@
  * repeated with new ids and client ports until there are enough; its findings are kept as they are. Output goes to a
  * stream that counts bytes and drops them.
  *
- * Usage: node dist/bench/table-rows.js [DOCUMENT.json] [ROWS] [ROUNDS]   (a bench script: CI never times anything)
+ * Usage: node dist/bench/table-rows.js [DOCUMENT.json] [ROWS] [ROUNDS]   (npm run bench runs it after the mixes)
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import { writeJson } from '../src/report/json.js';
 import type { FlowResult, ResultDocument } from '../src/report/schema.js';
 import { writeTable } from '../src/report/table.js';
@@ -37,11 +38,16 @@ function grow(doc: ResultDocument, rows: number): ResultDocument {
   return { ...doc, flows, summary: { ...doc.summary, flows: rows } };
 }
 
-async function main(): Promise<void> {
-  const dir = process.env.WIRESEAL_BENCH_DIR ?? '/tmp/wireseal-bench';
-  const file = process.argv[2] ?? join(dir, 'verify-wireseal-bench-short100m.pcap.json');
-  const rows = Number(process.argv[3] ?? 25_000);
-  const rounds = Number(process.argv[4] ?? 6);
+export interface WriterTime {
+  what: string;
+  medianMs: number;
+  minMs: number;
+  maxMs: number;
+  bytes: number;
+}
+
+/** Times each writer on `rows` flows grown from the document in `file`: `rounds` runs, the first not counted. */
+export async function writerTimes(file: string, rows: number, rounds: number): Promise<WriterTime[]> {
   let source: ResultDocument;
   try {
     source = JSON.parse(readFileSync(file, 'utf8')) as ResultDocument;
@@ -52,16 +58,19 @@ async function main(): Promise<void> {
   const cases: [string, (out: Writable) => Promise<void> | void][] = [
     [
       'table, verify-encryption columns',
-      (out) => writeTable(doc, out, { verdicts: true, width: Infinity, unicode: false }),
+      (out) => writeTable(doc, out, { verdicts: true, width: Number.POSITIVE_INFINITY, unicode: false }),
     ],
     [
       'table, verify-encryption, 120 columns',
       (out) => writeTable(doc, out, { verdicts: true, width: 120, unicode: true }),
     ],
-    ['table, flows columns', (out) => writeTable(doc, out, { verdicts: false, width: Infinity, unicode: false })],
+    [
+      'table, flows columns',
+      (out) => writeTable(doc, out, { verdicts: false, width: Number.POSITIVE_INFINITY, unicode: false }),
+    ],
     ['json', (out) => writeJson(doc, out)],
   ];
-  console.log(`writers: ${rows} flows (from ${file}), ${rounds - 1} rounds after one warm-up`);
+  const times: WriterTime[] = [];
   for (const [what, run] of cases) {
     const ms: number[] = [];
     let bytes = 0;
@@ -73,11 +82,26 @@ async function main(): Promise<void> {
       bytes = s.bytes();
     }
     const v = ms.slice(1).sort((x, y) => x - y);
-    const f = (x: number): string => x.toFixed(0);
-    console.log(
-      `${what}: median ${f(v[Math.floor(v.length / 2)]!)} ms, min ${f(v[0]!)}, max ${f(v[v.length - 1]!)} (${bytes} bytes)`,
-    );
+    times.push({ what, medianMs: v[Math.floor(v.length / 2)]!, minMs: v[0]!, maxMs: v[v.length - 1]!, bytes });
   }
+  return times;
 }
 
-await main();
+export function writerTimeLine(t: WriterTime): string {
+  const f = (x: number): string => x.toFixed(0);
+  return `${t.what}: median ${f(t.medianMs)} ms, min ${f(t.minMs)}, max ${f(t.maxMs)} (${t.bytes} bytes)`;
+}
+
+export const SHORT_MIX_DOCUMENT = 'verify-wireseal-bench-short100m.pcap.json';
+
+async function main(): Promise<void> {
+  const dir = process.env.WIRESEAL_BENCH_DIR ?? '/tmp/wireseal-bench';
+  const file = process.argv[2] ?? join(dir, SHORT_MIX_DOCUMENT);
+  const rows = Number(process.argv[3] ?? 25_000);
+  const rounds = Number(process.argv[4] ?? 6);
+  const times = await writerTimes(file, rows, rounds);
+  console.log(`writers: ${rows} flows (from ${file}), ${rounds - 1} rounds after one warm-up`);
+  for (const t of times) console.log(writerTimeLine(t));
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await main();
