@@ -5,6 +5,7 @@
  * TlsSummary) is shared with the DTLS analyzer.
  */
 import { cipherSuiteLabel, cipherSuiteName, gradeTls } from '../protocol/cipher-suites.js';
+import { checkWindow, WINDOW_LEN } from '../protocol/byte-randomness.js';
 import { probeRpcRecord } from '../protocol/rpc.js';
 import { readSslv2ClientHello, type Sslv2ClientHello } from '../protocol/sslv2.js';
 import { isTls13Suite } from '../protocol/tls-grade.js';
@@ -207,6 +208,9 @@ class DirState {
   records = 0;
   firstVersion: number | null = null;
   unsyncedBytes = 0;
+  /** The last unsynced bytes (contiguous, up to WINDOW_LEN), judged as text or zeros once full; null until needed. */
+  win: Uint8Array | null = null;
+  winLen = 0;
   /** Frame of this direction's FIN (0 = none yet). */
   finFrame = 0;
   /** Bytes came after that FIN (reported once). */
@@ -247,6 +251,15 @@ const MAX_EVENTS = 8;
 const TLS13_MAX_RECORD = 16384 + 256;
 /** Handshake message types of RFC 8446 / 5246 (plaintext check after ChangeCipherSpec). */
 const HS_TYPES = new Set([0, 1, 2, 4, 5, 6, 8, 11, 12, 13, 14, 15, 16, 20, 21, 22, 23, 24, 254]);
+
+/** A WINDOW_LEN-byte window at `off` that is all printable text ('text') or all zero bytes ('zeros'), else null. */
+function readableWindow(buf: Uint8Array, off: number): 'text' | 'zeros' | null {
+  const kind = checkWindow(buf, off, WINDOW_LEN);
+  if (kind === 'ascii') return 'text';
+  if (kind !== 'zeros') return null;
+  for (let i = off; i < off + WINDOW_LEN; i++) if (buf[i] !== 0) return null;
+  return 'zeros';
+}
 
 /** First bytes of a direction: a valid header of a type a stream can start with, or a valid prefix of one. */
 function startsLikeTls(data: Uint8Array, offset: number, length: number): boolean {
@@ -468,6 +481,7 @@ export class TlsAnalyzer implements StreamAnalyzer {
     s.gapBytes += length;
     s.gapCount++;
     s.last = 'gap';
+    s.winLen = 0; // a window never spans bytes the capture did not show
     this.event('CAPTURE-GAP', frame, dir, `${length} bytes not captured`);
     // The bytes after a gap may start inside a record: up to one record's tail is expected to not resync.
     s.unsyncAllowance += TLS_MAX_RECORD_LEN + TLS_RECORD_HEADER_LEN;
@@ -511,6 +525,7 @@ export class TlsAnalyzer implements StreamAnalyzer {
       s.mode = 'sync';
       s.hdrLen = 0;
       s.bodyLeft = 0;
+      s.winLen = 0;
       return true;
     }
     if (s.mode === 'start') {
@@ -543,6 +558,7 @@ export class TlsAnalyzer implements StreamAnalyzer {
     if (len > 0) {
       if (probeTls(data, off, len)) {
         s.mode = 'sync';
+        s.winLen = 0;
         this.resyncs++;
         this.onData(dir, data, off, len, frame);
         s.bytes -= len;
@@ -552,25 +568,68 @@ export class TlsAnalyzer implements StreamAnalyzer {
     }
   }
 
-  /** An unsynced run: readable ONC-RPC makes the flow cleartext; otherwise its bytes are counted as unexplained. */
+  /**
+   * An unsynced run: readable ONC-RPC, or a window of printable text or zero-filled bytes (what ciphertext and the
+   * record tails after a gap or at a mid-stream start never are), makes the flow cleartext; otherwise its bytes are
+   * counted as unexplained.
+   */
   private examineRun(s: DirState, dir: Dir, data: Uint8Array, off: number, len: number, frame: number): void {
     s.unsyncedBytes += len;
+    if (this.readable) return;
     if (probeRpcRecord(data, off, len)) {
-      this.readable = true;
-      const where =
-        s.finFrame !== 0 && s.finFrame < frame
-          ? 'after FIN'
-          : s.last === 'gap'
-            ? 'after a gap'
-            : s.last === 'alert'
-              ? 'after an alert (close_notify)'
-              : this.hello.serverHello !== null || s.records > 0
-                ? 'after the handshake'
-                : 'in place of TLS records';
-      this.event('TLS-PLAINTEXT-AFTER-HANDSHAKE', frame, dir, `ONC-RPC in the clear ${where}, frame ${frame}`);
-      this.evidence.add(frame, dir, `readable ONC-RPC record ${where}`);
+      this.readableAt(s, dir, frame, 'ONC-RPC');
+      return;
     }
+    const kind = this.windows(s, data, off, len);
+    if (kind !== null) this.readableAt(s, dir, frame, kind === 'text' ? 'printable text' : 'zero-filled bytes');
   }
+
+  /**
+   * Feed unsynced bytes through WINDOW_LEN-byte windows; the first window that is all printable text or all zero
+   * bytes. (Not checkWindow's looser zero count: unsynced runs may hold record headers and TLS 1.2 explicit nonces,
+   * which are often counters full of zeros; no record header byte pattern is printable text or 32 zeros.)
+   */
+  private windows(s: DirState, data: Uint8Array, off: number, len: number): 'text' | 'zeros' | null {
+    if (s.win === null) s.win = new Uint8Array(WINDOW_LEN);
+    const win = s.win;
+    const end = off + len;
+    let pos = off;
+    while (pos < end) {
+      if (s.winLen === 0 && end - pos >= WINDOW_LEN) {
+        // Whole windows straight from the run.
+        const kind = readableWindow(data, pos);
+        if (kind !== null) return kind;
+        pos += WINDOW_LEN;
+        continue;
+      }
+      const take = Math.min(WINDOW_LEN - s.winLen, end - pos);
+      win.set(data.subarray(pos, pos + take), s.winLen);
+      s.winLen += take;
+      pos += take;
+      if (s.winLen < WINDOW_LEN) break;
+      s.winLen = 0;
+      const kind = readableWindow(win, 0);
+      if (kind !== null) return kind;
+    }
+    return null;
+  }
+
+  private readableAt(s: DirState, dir: Dir, frame: number, what: string): void {
+    this.readable = true;
+    const where =
+      s.finFrame !== 0 && s.finFrame < frame
+        ? 'after FIN'
+        : s.last === 'gap'
+          ? 'after a gap'
+          : s.last === 'alert'
+            ? 'after an alert (close_notify)'
+            : this.hello.serverHello !== null || s.records > 0
+              ? 'after the handshake'
+              : 'in place of TLS records';
+    this.event('TLS-PLAINTEXT-AFTER-HANDSHAKE', frame, dir, `${what} in the clear ${where}, frame ${frame}`);
+    this.evidence.add(frame, dir, `readable ${what} ${where}`);
+  }
+
 
   private startRecord(s: DirState, dir: Dir, hbuf: Uint8Array, hoff: number, frame: number): boolean {
     const len = checkTlsHeader(hbuf, hoff);

@@ -307,7 +307,10 @@ export class FlowTable {
       sink.fromA = fromA;
       mine.segment(p.seq, p.data, p.payloadOffset, p.payloadLength, p.payloadWireLength, frame, sink);
     }
-    if ((flags & TCP_FIN) !== 0) cls.tcpFin(fromA === flow.clientIsA ? 0 : 1, frame);
+    if ((flags & TCP_FIN) !== 0) {
+      mine.fin((p.seq + p.payloadWireLength) >>> 0);
+      cls.tcpFin(fromA === flow.clientIsA ? 0 : 1, frame);
+    }
     if (flow.closed && (flags & (TCP_FIN | TCP_RST)) !== 0) {
       sink.fromA = true;
       flow.tcpA?.flush(sink);

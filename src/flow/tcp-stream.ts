@@ -55,6 +55,9 @@ export class TcpDirection {
   overlapConflicts = 0;
   firstConflictFrame = 0;
   private held: HeldSegment[] = [];
+  /** The sequence number of a FIN the stream has not reached yet (finPending). */
+  private finSeq = 0;
+  private finPending = false;
   /** Last delivered bytes, indexed by sequence number & RETAIN_MASK; null until the first delivery (or no budget). */
   private ring: Uint8Array | null = null;
   private ringTried = false;
@@ -110,6 +113,33 @@ export class TcpDirection {
     }
     this.deliver(data, offset, captured, wireLen, skip, frame, sink);
     if (this.held.length > 0) this.drain(sink);
+  }
+
+  /**
+   * A FIN occupies the sequence number `finSeq` (after the segment's data). Once the stream reaches it, the next
+   * byte is at finSeq + 1: bytes sent after a FIN (which a receiver would refuse, but a capture still shows) are
+   * delivered as the flow's later bytes, not taken for a one-byte hole. A FIN ahead of the stream waits for it.
+   */
+  fin(finSeq: number): void {
+    if (!this.synced) return;
+    const rel = seqDiff(finSeq, this.nextSeq);
+    if (rel < 0) return; // a retransmitted FIN, already consumed
+    this.finSeq = finSeq >>> 0;
+    this.finPending = true;
+    if (rel === 0) this.consumeFin();
+  }
+
+  /** The stream moved: consume a FIN it reached; one it jumped over (inside a hole) is forgotten. */
+  private reachFin(): void {
+    const rel = seqDiff(this.nextSeq, this.finSeq);
+    if (rel === 0) this.consumeFin();
+    else if (rel > 0) this.finPending = false;
+  }
+
+  private consumeFin(): void {
+    this.finPending = false;
+    this.nextSeq = (this.nextSeq + 1) >>> 0;
+    this.retained = 0; // the ring holds no byte for the FIN's sequence number
   }
 
   /** The peer acknowledged `ack`: bytes before it that we never saw are lost to the capture. */
@@ -216,6 +246,7 @@ export class TcpDirection {
       this.retained = 0; // the bytes after the cut are unknown
     }
     this.nextSeq = (this.nextSeq + (wireLen - skip)) >>> 0;
+    if (this.finPending) this.reachFin();
   }
 
   private skipTo(seq: number, frame: number, sink: StreamSink): void {
@@ -226,6 +257,7 @@ export class TcpDirection {
     sink.gap(missing, frame);
     this.nextSeq = seq >>> 0;
     this.retained = 0;
+    if (this.finPending) this.reachFin();
   }
 
   private drain(sink: StreamSink): void {

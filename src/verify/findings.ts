@@ -84,7 +84,7 @@ export const FINDING_CODES = {
   'TLS-PLAINTEXT-AFTER-HANDSHAKE': {
     severity: 'high',
     raisedBy:
-      'flow policy: readable bytes (ONC-RPC or other non-record bytes) in a TLS flow after its handshake, a gap, close_notify or FIN; names the frame',
+      'flow policy: readable bytes (ONC-RPC, printable text or zero-filled bytes where records should be) in a TLS flow after its handshake, a gap, close_notify or FIN; names the frame',
   },
   'TLS-RECORD-VIOLATION': {
     severity: 'medium',

@@ -247,8 +247,6 @@ export const CASES: CaseDef[] = [
     contains:
       'TLS 1.3 session; the client sends FIN, then (sequence numbers after its FIN) an NFSv4 LOOKUP COMPOUND in the clear',
     expected: expected('tls', 'cleartext', ['TLS-PLAINTEXT-AFTER-HANDSHAKE', 'TLS-RECORD-VIOLATION'], 1),
-    pending:
-      'bug on main: when data follows a FIN, the FIN sequence number is counted as 1 byte not captured (an extra CAPTURE-GAP)',
     build(k) {
       const c = k.tcp();
       tls13Open(k, c);
@@ -268,8 +266,6 @@ export const CASES: CaseDef[] = [
     contains:
       'TLS 1.3 session; after one exchange the client stream turns into lines of text (no record headers, no RPC)',
     expected: expected('tls', 'cleartext', ['TLS-PLAINTEXT-AFTER-HANDSHAKE'], 1),
-    pending:
-      'main says unknown with TLS-RECORD-VIOLATION at frame 0: bytes that never resynchronise are not examined for readable content, no frame is named',
     build(k) {
       const c = k.tcp();
       tls13Open(k, c);

@@ -101,6 +101,29 @@ describe('whole-stream TLS: adversarial cases and legitimate twins', () => {
     const r = run({ up: [APP(1), APP(2)], down: [APP(3)] });
     expect(r).toEqual({ verdict: 'encrypted', anomalies: [], findings: ['SUITE-NOT-SEEN'], exit: 4 });
   });
+  it('text where records should go (never resynchronising): cleartext naming the frame, even one byte per segment', () => {
+    const text = [...Buffer.from('owner=alice path=/export/home/alice/payroll.csv size=18231\n'.repeat(3))];
+    const whole = run({ ...session, up: [...session.up, text] });
+    expect(whole).toEqual({
+      verdict: 'cleartext',
+      anomalies: ['TLS-PLAINTEXT-AFTER-HANDSHAKE'],
+      findings: ['TLS-PLAINTEXT-AFTER-HANDSHAKE'],
+      exit: 1,
+    });
+    const bytewise = run({ ...session, up: [...session.up, ...text.map((x) => [x])] });
+    expect(bytewise.verdict).toBe('cleartext');
+    expect(bytewise.findings).toEqual(['TLS-PLAINTEXT-AFTER-HANDSHAKE']);
+  });
+  it('zero-filled bytes where records should go: cleartext', () => {
+    const r = run({ ...session, up: [...session.up, new Array(64).fill(0)] });
+    expect(r.verdict).toBe('cleartext');
+    expect(r.findings).toEqual(['TLS-PLAINTEXT-AFTER-HANDSHAKE']);
+  });
+  it('twin: a record tail of ciphertext after a gap is not readable (unproven, exit 4)', () => {
+    // The gap falls after the client's Finished; the run after it starts inside a record (700 bytes of its tail).
+    const r = run({ ...session, up: [CH, CCS, FIN(1), [...keystream(700, 11)], APP(2), APP(9)], gapUp: true });
+    expect(r).toEqual({ verdict: 'encrypted', anomalies: ['CAPTURE-GAP'], findings: ['CAPTURE-GAP'], exit: 4 });
+  });
   it('mid-stream with readable RPC between records: cleartext', () => {
     const r = run({ up: [APP(1), APP(2), APP(5), RPC], down: [APP(3)] });
     expect(r.verdict).toBe('cleartext');

@@ -87,6 +87,43 @@ describe('TcpDirection', () => {
   });
 });
 
+describe('TcpDirection FIN', () => {
+  it('a FIN takes one sequence number: bytes sent after it follow with no gap', () => {
+    const t = new TcpDirection(1024);
+    const r = new Recorder();
+    t.syn(0);
+    t.segment(1, b('abc'), 0, 3, 3, 1, r);
+    t.fin(4); // FIN with the data of frame 1, or bare
+    t.segment(5, b('rpc'), 0, 3, 3, 2, r);
+    t.flush(r);
+    expect(r.out).toEqual(['1:abc', '2:rpc']);
+    expect(t.gapBytes).toBe(0);
+  });
+  it('a FIN ahead of the stream is consumed when the stream reaches it', () => {
+    const t = new TcpDirection(1024);
+    const r = new Recorder();
+    t.syn(0);
+    t.segment(4, b('def'), 0, 3, 3, 1, r); // held
+    t.fin(7);
+    t.segment(8, b('xyz'), 0, 3, 3, 2, r); // after the FIN, held
+    t.segment(1, b('abc'), 0, 3, 3, 3, r);
+    expect(r.out).toEqual(['3:abc', '1:def', '2:xyz']);
+    expect(t.gapBytes).toBe(0);
+  });
+  it('a retransmitted FIN changes nothing; a real hole after a FIN is still a gap', () => {
+    const t = new TcpDirection(1024);
+    const r = new Recorder();
+    t.syn(0);
+    t.segment(1, b('abc'), 0, 3, 3, 1, r);
+    t.fin(4);
+    t.fin(4);
+    t.segment(7, b('xyz'), 0, 3, 3, 2, r);
+    t.flush(r);
+    expect(r.out).toEqual(['1:abc', '2:gap2', '2:xyz']);
+    expect(t.gapBytes).toBe(2);
+  });
+});
+
 describe('TcpDirection shared budget', () => {
   it('holds out-of-order bytes only while the table-wide budget allows, and returns it on release', () => {
     const budget = { used: 0, max: 5 };
