@@ -4,8 +4,9 @@
  * counts records. Never throws; malformed bytes set flags and evidence. HelloState (hello bookkeeping and the
  * TlsSummary) is shared with the DTLS analyzer.
  */
-import { cipherSuiteLabel, cipherSuiteName, gradeTls } from '../protocol/cipher-suites.js';
+
 import { checkWindow, WINDOW_LEN } from '../protocol/byte-randomness.js';
+import { cipherSuiteLabel, cipherSuiteName, gradeTls } from '../protocol/cipher-suites.js';
 import { probeRpcRecord } from '../protocol/rpc.js';
 import { readSslv2ClientHello, type Sslv2ClientHello } from '../protocol/sslv2.js';
 import { isTls13Suite } from '../protocol/tls-grade.js';
@@ -629,7 +630,6 @@ export class TlsAnalyzer implements StreamAnalyzer {
     this.event('TLS-PLAINTEXT-AFTER-HANDSHAKE', frame, dir, `${what} in the clear ${where}, frame ${frame}`);
     this.evidence.add(frame, dir, `readable ${what} ${where}`);
   }
-
 
   private startRecord(s: DirState, dir: Dir, hbuf: Uint8Array, hoff: number, frame: number): boolean {
     const len = checkTlsHeader(hbuf, hoff);
