@@ -581,6 +581,9 @@ export class TlsAnalyzer implements StreamAnalyzer {
       this.readableAt(s, dir, frame, 'ONC-RPC');
       return;
     }
+    // Before this side sent protected records, its stream may hold plaintext handshake messages (certificates are
+    // full of printable names and URLs): only once it is protected is text or zeros where records go readable data.
+    if (!s.protectedSeen) return;
     const kind = this.windows(s, data, off, len);
     if (kind !== null) this.readableAt(s, dir, frame, kind === 'text' ? 'printable text' : 'zero-filled bytes');
   }

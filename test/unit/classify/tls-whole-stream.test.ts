@@ -119,6 +119,21 @@ describe('whole-stream TLS: adversarial cases and legitimate twins', () => {
     expect(r.verdict).toBe('cleartext');
     expect(r.findings).toEqual(['TLS-PLAINTEXT-AFTER-HANDSHAKE']);
   });
+  it('twin: text in an unsynced plaintext handshake (a certificate after a gap) is not leaked data', () => {
+    // The server's certificate is cut by a gap: its tail (URLs, names) is plaintext handshake, not application data.
+    const url = [...Buffer.from('http://crl3.example.com/root-2025.crl http://ocsp.example.com/')];
+    const c = new FlowClassifier('tcp', true);
+    const down = bytes(SH);
+    const ch = bytes(CH);
+    c.tcpData(0, ch, 0, ch.length, 1);
+    c.tcpData(1, down, 0, down.length, 2);
+    c.tcpGap(1, 700, 3);
+    const tail = Uint8Array.from(url);
+    c.tcpData(1, tail, 0, tail.length, 4);
+    const r = judgeCrafted(c);
+    expect(r.verdict).not.toBe('cleartext');
+    expect(r.anomalies).not.toContain('TLS-PLAINTEXT-AFTER-HANDSHAKE');
+  });
   it('twin: a record tail of ciphertext after a gap is not readable (unproven, exit 4)', () => {
     // The gap falls after the client's Finished; the run after it starts inside a record (700 bytes of its tail).
     const r = run({ ...session, up: [CH, CCS, FIN(1), [...keystream(700, 11)], APP(2), APP(9)], gapUp: true });
