@@ -151,3 +151,66 @@ export interface ExposureFacts {
   /** Messages that could not be read at all. */
   unreadMessages?: number;
 }
+
+/** The protocol whose record layer a reason speaks of. */
+export type RecordProtocol = 'TLS' | 'DTLS' | 'RPC-with-TLS';
+
+/** Why an RFC 9289 upgrade of an otherwise encrypted flow does not count. */
+export type UpgradeDoubt =
+  | 'no-starttls-reply'
+  | 'reply-from-prober'
+  | 'no-client-hello'
+  | 'client-moved-first'
+  | 'server-never-moved';
+
+/**
+ * Why a flow got its verdict, as typed facts (issue 10: analyzers and verdict rules state facts; the one formatting
+ * module src/report/reason-text.ts makes the `verdictReason` text of them).
+ */
+export type FlowReason =
+  /** No payload bytes at all. */
+  | { kind: 'no-payload' }
+  /** The flow never reached an analyzer. */
+  | { kind: 'not-analysed' }
+  /** Off the NFS ports, and nothing NFS, RPC, TLS or DTLS in it. */
+  | { kind: 'not-nfs' }
+  /** On an NFS port, bytes no analyzer recognised (`gaveUp`: every probe failed, the flow was declared opaque). */
+  | { kind: 'unrecognised'; gaveUp: boolean }
+  /** The analyzer took the flow but its bytes are not the protocol's record stream. */
+  | { kind: 'not-record-stream'; protocol: string }
+  | { kind: 'no-rpc-message' }
+  /** A NULL or integrity-only suite (RFC 9150): records carry plaintext. */
+  | { kind: 'null-suite'; suite: string }
+  | { kind: 'record-stream-broken'; protocol: RecordProtocol }
+  /** Records, but no suite seen: `clientHelloOnly` when a ClientHello went unanswered. */
+  | { kind: 'cipher-unknown'; protocol: string; clientHelloOnly: boolean }
+  /** The negotiated version and suite with its grade (strong: encrypted; weak or insecure: encrypted-weak). */
+  | { kind: 'suite'; version: string; suite: string; grade: Grade; gradeReasons: string[] }
+  /** `of`, but negotiated from an SSLv2-format ClientHello (insecure whatever the suite). */
+  | { kind: 'sslv2-hello'; of: FlowReason }
+  /** The verdict rests on a rule the flow broke: that anomaly (code, frame and text as in `anomalies`). */
+  | { kind: 'anomaly'; code: string; frame: number; what: string }
+  /** Bytes of a TLS flow that are neither records nor a record tail after a gap. */
+  | { kind: 'unexplained-bytes'; bytes: number }
+  /** Mid-stream TLS: every byte both ways protected records, handshake (and suite) not captured. */
+  | { kind: 'mid-stream'; notCaptured: 'to-server' | 'to-client' | null }
+  /** A suite negotiated, but protected records were not seen from both sides. */
+  | { kind: 'not-established'; version: string; suite: string }
+  | { kind: 'dtls-epoch0'; records: number }
+  | { kind: 'upgrade-not-proven'; doubt: UpgradeDoubt }
+  /** RPCSEC_GSS privacy, but messages or stretches could not be read. */
+  | { kind: 'krb5p-unaccounted'; unaccounted: number }
+  | { kind: 'krb5p'; leaseCalls: number }
+  /** NFS in the clear on loopback into a local tunnel port. */
+  | { kind: 'tunnel-local'; nfsVersion: string }
+  /** Kerberos in use, but calls with file data or names (or privacy bodies) readable. */
+  | {
+      kind: 'gss-exposed';
+      nfsVersion: string;
+      services: string[];
+      exposedCalls: number;
+      exposed: string[];
+      unsealed: number;
+    }
+  | { kind: 'nfs-cleartext'; nfsVersion: string; loopback: boolean; headersCut: number }
+  | { kind: 'rpc-cleartext'; programs: string[]; headersCut: number };

@@ -12,7 +12,7 @@
  */
 import type { Dir, EvidenceLog } from './analyzer.js';
 import type { ExposureAnalyzer } from './exposure-analyzer.js';
-import type { ExposureFacts, FlowAnomaly, FlowClass, RpcSummary, TlsSummary, Verdict } from './facts.js';
+import type { ExposureFacts, FlowAnomaly, FlowClass, FlowReason, RpcSummary, TlsSummary, Verdict } from './facts.js';
 
 export type Transport = 'tcp' | 'udp';
 
@@ -20,7 +20,8 @@ export type Transport = 'tcp' | 'udp';
 export interface FlowVerdict {
   class: FlowClass;
   verdict: Verdict;
-  reason: string;
+  /** Why, as facts (src/report/reason-text.ts makes the text). */
+  why: FlowReason;
   tls?: TlsSummary;
   dtls?: TlsSummary;
   rpc?: RpcSummary;

@@ -6,7 +6,15 @@
 import { isNullSuite } from '../protocol/tls-grade.js';
 import type { Dir } from './analyzer.js';
 import type { DtlsAnalyzer } from './dtls-analyzer.js';
-import type { FlowAnomaly, RpcSummary, TlsSummary, Verdict } from './facts.js';
+import type {
+  FlowAnomaly,
+  FlowReason,
+  RecordProtocol,
+  RpcSummary,
+  TlsSummary,
+  UpgradeDoubt,
+  Verdict,
+} from './facts.js';
 import type { FlowClassifier } from './flow-classifier.js';
 import { type PlaintextSampler, plaintextHitText } from './plaintext-sampler.js';
 import type { FlowContext, FlowVerdict } from './registry.js';
@@ -29,9 +37,8 @@ function withPlaintextCheck(v: FlowVerdict, sampler: PlaintextSampler, ctx: Flow
   if (s !== undefined && sampler.recordsChecked > 0)
     s.bodySample = { records: sampler.recordsChecked, bytes: sampler.bytesSampled };
   if (hit === null) return v;
-  const what = plaintextHitText(hit);
-  const anomalies = [...(v.anomalies ?? []), anomaly('PLAINTEXT-IN-RECORDS', hit.frame, hit.dir, what, ctx)];
-  return { ...v, verdict: 'cleartext', reason: what, anomalies };
+  const a = anomaly('PLAINTEXT-IN-RECORDS', hit.frame, hit.dir, plaintextHitText(hit), ctx);
+  return { ...v, verdict: 'cleartext', why: because(a), anomalies: [...(v.anomalies ?? []), a] };
 }
 
 /** NULL-encryption and integrity-only suites (RFC 9150) carry plaintext inside TLS records. */
@@ -39,24 +46,34 @@ function isNullCipher(s: TlsSummary): boolean {
   return s.cipherSuiteId !== null && isNullSuite(s.cipherSuiteId);
 }
 
-export function tlsVerdict(s: TlsSummary, what: string): { verdict: Verdict; reason: string } {
+/** The reason of a verdict that rests on anomaly `a`. */
+function because(a: FlowAnomaly): FlowReason {
+  return { kind: 'anomaly', code: a.code, frame: a.frame, what: a.what };
+}
+
+export function tlsVerdict(s: TlsSummary, protocol: RecordProtocol): { verdict: Verdict; why: FlowReason } {
   // Records under a suite that does not encrypt are readable, whether or not their stream parses.
-  if (isNullCipher(s)) return { verdict: 'cleartext', reason: `${s.cipherSuite} does not encrypt` };
-  if (!s.validRecordStream)
-    return { verdict: 'unknown', reason: `${what} record stream broken: not proof of encryption` };
+  if (isNullCipher(s)) return { verdict: 'cleartext', why: { kind: 'null-suite', suite: s.cipherSuite } };
+  if (!s.validRecordStream) return { verdict: 'unknown', why: { kind: 'record-stream-broken', protocol } };
   if (s.cipherSuiteId === null) {
-    const why = s.handshake === 'client-hello-only' ? 'no ServerHello: nothing negotiated' : 'handshake not captured';
-    return { verdict: 'unknown', reason: `${what} records, but ${why}: cipher unknown` };
+    const clientHelloOnly = s.handshake === 'client-hello-only';
+    return { verdict: 'unknown', why: { kind: 'cipher-unknown', protocol, clientHelloOnly } };
   }
-  const desc = `${s.version} ${s.cipherSuite}`;
+  const why: FlowReason = {
+    kind: 'suite',
+    version: s.version,
+    suite: s.cipherSuite,
+    grade: s.grade,
+    gradeReasons: s.gradeReasons,
+  };
   switch (s.grade) {
     case 'strong':
-      return { verdict: 'encrypted', reason: desc };
+      return { verdict: 'encrypted', why };
     case 'weak':
     case 'insecure':
-      return { verdict: 'encrypted-weak', reason: `${desc} (${s.grade}: ${s.gradeReasons.join('; ')})` };
+      return { verdict: 'encrypted-weak', why };
     default:
-      return { verdict: 'unknown', reason: `${desc}: grade unknown` };
+      return { verdict: 'unknown', why };
   }
 }
 
@@ -84,26 +101,27 @@ function tlsStreamRules(v: FlowVerdict, t: TlsAnalyzer, ctx: FlowContext): FlowV
     if (e.code !== 'SUITE-NOT-SEEN') anomalies.push(anomaly(e.code, e.frame, e.dir, e.what, ctx));
   }
   let out: FlowVerdict = anomalies.length > 0 ? { ...v, anomalies } : v;
-  const set = (verdict: Verdict, reason: string) => {
-    out = { ...out, verdict, reason };
+  const set = (verdict: Verdict, why: FlowReason) => {
+    out = { ...out, verdict, why };
   };
   const plain = t.events.find((e) => e.code === 'TLS-PLAINTEXT-AFTER-HANDSHAKE');
   if (plain !== undefined) {
-    set('cleartext', plain.what);
+    set('cleartext', { kind: 'anomaly', code: plain.code, frame: plain.frame, what: plain.what });
     return out;
   }
   const failure = t.handshakeFailure;
   if (failure !== null) {
     const flowed = t.appDataBothWays;
     const what = `handshake failed: ${failure.what}; ${flowed ? 'application data flowed' : 'no application data: nothing exposed'}`;
-    anomalies.push(anomaly('TLS-HANDSHAKE-FAILED', failure.frame, failure.dir, what, ctx));
+    const a = anomaly('TLS-HANDSHAKE-FAILED', failure.frame, failure.dir, what, ctx);
+    anomalies.push(a);
     out = { ...out, anomalies };
-    set('unknown', what);
+    set('unknown', because(a));
     return out;
   }
   if (t.sslv2 !== null && out.verdict === 'encrypted') {
     // A strong suite reached through an SSLv2-format hello is still an insecure negotiation (SSLV2-HELLO).
-    set('encrypted-weak', `${out.reason} (insecure: negotiated from an SSLv2-format ClientHello)`);
+    set('encrypted-weak', { kind: 'sslv2-hello', of: out.why });
   }
   if (out.verdict === 'cleartext') {
     // A NULL or integrity-only suite (tlsVerdict): every record after the handshake is readable.
@@ -117,7 +135,7 @@ function tlsStreamRules(v: FlowVerdict, t: TlsAnalyzer, ctx: FlowContext): FlowV
       anomalies.push(anomaly('TLS-RECORD-VIOLATION', 0, null, what, ctx));
       out = { ...out, anomalies };
     }
-    set('unknown', `TLS record stream broken: ${what}: not proof of encryption`);
+    set('unknown', { kind: 'unexplained-bytes', bytes: t.unexplainedBytes });
     return out;
   }
   if (out.verdict !== 'encrypted' && out.verdict !== 'encrypted-weak') {
@@ -126,19 +144,12 @@ function tlsStreamRules(v: FlowVerdict, t: TlsAnalyzer, ctx: FlowContext): FlowV
     if (w.midStream && gapless && s.validRecordStream && s.records.applicationData > 0 && s.cipherSuiteId === null) {
       s.cipherSuite = NOT_CAPTURED_SUITE;
       s.version = NOT_CAPTURED_SUITE;
-      const one = w.notCaptured !== null ? `; ${w.notCaptured} not captured` : '';
-      set(
-        'encrypted',
-        `TLS records throughout, every byte protected; handshake not captured: suite not captured${one}`,
-      );
+      set('encrypted', { kind: 'mid-stream', notCaptured: w.notCaptured });
     }
     return out;
   }
   if (!w.established) {
-    set(
-      'unknown',
-      `${s.version} ${s.cipherSuite} negotiated, but the session was not seen established (protected records from both sides)`,
-    );
+    set('unknown', { kind: 'not-established', version: s.version, suite: s.cipherSuite });
   }
   return out;
 }
@@ -151,7 +162,7 @@ function dtlsRules(v: FlowVerdict, d: DtlsAnalyzer, ctx: FlowContext): FlowVerdi
     const n = d.epoch0Records;
     const what = 'DTLS application data at epoch 0, before any keys: cleartext';
     anomalies.push(anomaly('DTLS-EPOCH0-DATA', d.epoch0Data.frame, d.epoch0Data.dir, what, ctx));
-    out = { ...out, verdict: 'cleartext', reason: `${what} (${n} record${n === 1 ? '' : 's'})` };
+    out = { ...out, verdict: 'cleartext', why: { kind: 'dtls-epoch0', records: n } };
   }
   if (d.cleartextRpc !== null && d.cleartextRpcFirst !== null) {
     const rpc = d.cleartextRpc.summary();
@@ -159,8 +170,9 @@ function dtlsRules(v: FlowVerdict, d: DtlsAnalyzer, ctx: FlowContext): FlowVerdi
     const label = nfs ? (rpc.nfsVersion ?? 'NFS') : rpc.programs.join(', ') || 'ONC-RPC';
     const what = `${label} in the clear in UDP datagrams on the DTLS 5-tuple`;
     const first = d.cleartextRpcFirst;
-    anomalies.push(anomaly(nfs ? 'CLEARTEXT-NFS' : 'CLEARTEXT-RPC', first.frame, first.dir, what, ctx));
-    out = { ...out, verdict: 'cleartext', reason: what, rpc };
+    const a = anomaly(nfs ? 'CLEARTEXT-NFS' : 'CLEARTEXT-RPC', first.frame, first.dir, what, ctx);
+    anomalies.push(a);
+    out = { ...out, verdict: 'cleartext', why: because(a), rpc };
   }
   return anomalies.length > 0 ? { ...out, anomalies } : out;
 }
@@ -184,77 +196,69 @@ function startTlsRules(v: FlowVerdict, rpc: RpcAnalyzer, tls: TlsAnalyzer, ctx: 
   const f = rpc.startTlsFacts;
   const anomalies = [...(v.anomalies ?? [])];
   let out = v;
-  let reason: string | null = null;
+  let why: FlowReason | null = null;
   const before = f.before.first;
   if (before !== null) {
     const what = `${readableText(before)} in the clear before STARTTLS, frame ${before.frame}${times(f.before.count)}`;
-    anomalies.push(anomaly('CLEARTEXT-BEFORE-STARTTLS', before.frame, before.dir, what, ctx));
-    reason = what;
+    const a = anomaly('CLEARTEXT-BEFORE-STARTTLS', before.frame, before.dir, what, ctx);
+    anomalies.push(a);
+    why = because(a);
   }
   const late = f.oneSided.first;
   if (late !== null) {
     const up = f.upgradeFrame[late.dir === 0 ? 1 : 0];
     const peer = (late.dir === 0) !== (ctx.dirFlipped === true) ? 'server' : 'client';
     const what = `only one side started TLS: ${readableText(late)} in the clear at frame ${late.frame}, after the ${peer} moved to TLS at frame ${up}${times(f.oneSided.count)}`;
-    anomalies.push(anomaly('STARTTLS-ONE-SIDED', late.frame, late.dir, what, ctx));
-    reason ??= what;
+    const a = anomaly('STARTTLS-ONE-SIDED', late.frame, late.dir, what, ctx);
+    anomalies.push(a);
+    why ??= because(a);
   }
-  if (reason !== null) return { ...out, verdict: 'cleartext', reason, anomalies };
+  if (why !== null) return { ...out, verdict: 'cleartext', why, anomalies };
   if (out.verdict !== 'encrypted' && out.verdict !== 'encrypted-weak') return out;
   const doubt = upgradeDoubt(f, tls);
-  if (doubt !== null) out = { ...out, verdict: 'unknown', reason: `${doubt}: the RFC 9289 upgrade is not proven` };
+  if (doubt !== null) out = { ...out, verdict: 'unknown', why: { kind: 'upgrade-not-proven', doubt } };
   return out;
 }
 
 /** Why the STARTTLS upgrade of an otherwise encrypted flow does not count, or null when it does. */
-function upgradeDoubt(f: StartTlsFacts, tls: TlsAnalyzer): string | null {
-  if (f.startTlsFrame === 0 || f.startTlsDir === null) return 'no STARTTLS reply captured';
+function upgradeDoubt(f: StartTlsFacts, tls: TlsAnalyzer): UpgradeDoubt | null {
+  if (f.startTlsFrame === 0 || f.startTlsDir === null) return 'no-starttls-reply';
   const client: Dir = f.probeDir ?? (f.startTlsDir === 0 ? 1 : 0);
-  if (client === f.startTlsDir) return 'the STARTTLS reply came from the side that sent the AUTH_TLS probe';
-  if (tls.hello.clientHelloDir !== client) return 'no ClientHello from the client';
+  if (client === f.startTlsDir) return 'reply-from-prober';
+  if (tls.hello.clientHelloDir !== client) return 'no-client-hello';
   const up = f.upgradeFrame[client];
-  if (up === 0 || up < f.startTlsFrame) return 'the client moved to TLS before the STARTTLS reply';
-  if (f.upgradeFrame[f.startTlsDir] === 0) return 'the server never moved to TLS';
+  if (up === 0 || up < f.startTlsFrame) return 'client-moved-first';
+  if (f.upgradeFrame[f.startTlsDir] === 0) return 'server-never-moved';
   return null;
 }
 
-/** " (headers cut by snaplen in N messages)" when the capture cut RPC headers short. */
-function cutNote(rpc: { headersCut?: number }): string {
-  const n = rpc.headersCut ?? 0;
-  return n > 0 ? ` (headers cut by snaplen in ${n} message${n === 1 ? '' : 's'})` : '';
-}
-
 /** On a flow that used RPCSEC_GSS: what was readable without privacy, or null when Kerberos was not in use. */
-function gssExposure(rpc: RpcSummary): string | null {
+function gssExposure(rpc: RpcSummary, nfsVersion: string): FlowReason | null {
   if (rpc.gssServices === undefined) return null;
-  const parts: string[] = [];
-  if ((rpc.gssExposedCalls ?? 0) > 0) {
-    parts.push(
-      `${rpc.gssExposedCalls} call(s) carrying file data or names without privacy (${(rpc.gssExposed ?? []).join(', ')})`,
-    );
-  }
-  if ((rpc.gssUnsealed ?? 0) > 0) parts.push(`${rpc.gssUnsealed} privacy body(ies) not sealed`);
-  if (parts.length === 0) return null;
-  return `with RPCSEC_GSS (${rpc.gssServices.join(', ')}) readable on the wire: ${parts.join('; ')}`;
+  const exposedCalls = rpc.gssExposedCalls ?? 0;
+  const unsealed = rpc.gssUnsealed ?? 0;
+  if (exposedCalls === 0 && unsealed === 0) return null;
+  const exposed = exposedCalls > 0 ? (rpc.gssExposed ?? []) : [];
+  return { kind: 'gss-exposed', nfsVersion, services: rpc.gssServices, exposedCalls, exposed, unsealed };
 }
 
 /** A flow's class and verdict: its analyzer's facts, or what the classifier saw when no analyzer took the flow. */
 export function flowVerdict(cls: FlowClassifier, ctx: FlowContext): FlowVerdict {
   if (cls.analyzer !== null) return cls.analyzer.verdict(ctx);
   if (cls.detected === 'opaque') {
-    if (ctx.onServicePort)
-      return { class: 'opaque', verdict: 'unknown', reason: 'payload is neither RPC nor TLS/DTLS' };
-    return { class: 'none', verdict: 'unknown', reason: 'not an NFS, RPC, TLS or DTLS flow' };
+    if (ctx.onServicePort) return { class: 'opaque', verdict: 'unknown', why: { kind: 'unrecognised', gaveUp: true } };
+    return { class: 'none', verdict: 'unknown', why: { kind: 'not-nfs' } };
   }
-  if (ctx.payloadBytes === 0) return { class: 'none', verdict: 'unknown', reason: 'no payload captured' };
-  if (ctx.onServicePort) return { class: 'opaque', verdict: 'unknown', reason: 'payload not recognised' };
-  return { class: 'none', verdict: 'unknown', reason: 'not an NFS, RPC, TLS or DTLS flow' };
+  if (ctx.payloadBytes === 0) return { class: 'none', verdict: 'unknown', why: { kind: 'no-payload' } };
+  if (ctx.onServicePort) return { class: 'opaque', verdict: 'unknown', why: { kind: 'unrecognised', gaveUp: false } };
+  return { class: 'none', verdict: 'unknown', why: { kind: 'not-nfs' } };
 }
 
 /** TLS from the flow's first byte: record layer, whole-stream rules, plaintext inside records. */
 export function tlsFlowVerdict(t: TlsAnalyzer, ctx: FlowContext): FlowVerdict {
   const tls = t.summary();
-  if (!t.isTls) return { class: 'opaque', verdict: 'unknown', reason: 'bytes are not a TLS record stream', tls };
+  if (!t.isTls)
+    return { class: 'opaque', verdict: 'unknown', why: { kind: 'not-record-stream', protocol: 'TLS' }, tls };
   const v = tlsStreamRules({ class: 'tls', tls, ...tlsVerdict(tls, 'TLS') }, t, ctx);
   return withPlaintextCheck(v, t.plaintext, ctx);
 }
@@ -275,44 +279,31 @@ export function rpcFlowVerdict(r: RpcAnalyzer, t: TlsAnalyzer | null, ctx: FlowC
     const v1 = withPlaintextCheck(tlsStreamRules(v0, t, ctx), t.plaintext, ctx);
     return startTlsRules(v1, r, t, ctx);
   }
-  if (!r.isRpc) return { class: 'opaque', verdict: 'unknown', reason: 'no valid ONC-RPC message', rpc };
+  if (!r.isRpc) return { class: 'opaque', verdict: 'unknown', why: { kind: 'no-rpc-message' }, rpc };
   if (r.gssPrivacy) {
-    const lease = rpc.gssLeaseCalls ?? 0;
-    if (r.unaccounted > 0) {
-      return {
-        class: 'rpcsec-gss-privacy',
-        verdict: 'unknown',
-        reason: `RPCSEC_GSS privacy (krb5p), but ${r.unaccounted} message(s) or stretch(es) could not be read: not every byte accounted for`,
-        rpc,
-      };
-    }
-    const also = lease > 0 ? `; ${lease} lease/session call(s) without privacy carry no file data` : '';
-    return {
-      class: 'rpcsec-gss-privacy',
-      verdict: 'encrypted',
-      reason: `RPCSEC_GSS privacy (krb5p) on every call that carries file data or names, every body sealed${also}`,
-      rpc,
-    };
+    const why: FlowReason =
+      r.unaccounted > 0
+        ? { kind: 'krb5p-unaccounted', unaccounted: r.unaccounted }
+        : { kind: 'krb5p', leaseCalls: rpc.gssLeaseCalls ?? 0 };
+    return { class: 'rpcsec-gss-privacy', verdict: r.unaccounted > 0 ? 'unknown' : 'encrypted', why, rpc };
   }
+  const headersCut = rpc.headersCut ?? 0;
   if (r.hasNfs) {
-    const v = rpc.nfsVersion ?? 'NFS';
-    if (ctx.loopback && ctx.tunnelPort) {
-      return {
-        class: 'tunnel-local',
-        verdict: 'cleartext',
-        reason: `${v} in the clear on loopback into a local tunnel port (not on the wire by itself)`,
-        rpc,
-      };
-    }
-    const exposed = gssExposure(rpc);
-    if (exposed !== null) return { class: 'nfs-cleartext', verdict: 'cleartext', reason: `${v} ${exposed}`, rpc };
-    const where = ctx.loopback ? 'on loopback' : 'on the wire';
-    return { class: 'nfs-cleartext', verdict: 'cleartext', reason: `${v} in the clear ${where}${cutNote(rpc)}`, rpc };
+    const nfsVersion = rpc.nfsVersion ?? 'NFS';
+    if (ctx.loopback && ctx.tunnelPort)
+      return { class: 'tunnel-local', verdict: 'cleartext', why: { kind: 'tunnel-local', nfsVersion }, rpc };
+    const why = gssExposure(rpc, nfsVersion) ?? {
+      kind: 'nfs-cleartext',
+      nfsVersion,
+      loopback: ctx.loopback,
+      headersCut,
+    };
+    return { class: 'nfs-cleartext', verdict: 'cleartext', why, rpc };
   }
   return {
     class: 'rpc-cleartext',
     verdict: 'cleartext',
-    reason: `ONC-RPC in the clear: ${rpc.programs.join(', ') || 'program not captured'}${cutNote(rpc)}`,
+    why: { kind: 'rpc-cleartext', programs: rpc.programs, headersCut },
     rpc,
   };
 }

@@ -20,6 +20,7 @@ import type { Flow } from '../flow/flow.js';
 import { FlowTable } from '../flow/flow-table.js';
 import { isTunnelPort, type PortSet } from '../flow/ports.js';
 import type { TcpDirection } from '../flow/tcp-stream.js';
+import { reasonText } from '../report/reason-text.js';
 import type { CaptureResult, FlowResult, UnlistedKind } from '../report/schema.js';
 import { BlindSpots } from './blind-spots.js';
 import { countEmptyUnlisted, countUnlisted, newUnlisted } from './unlisted.js';
@@ -373,8 +374,8 @@ export class CaptureAnalysis {
     const v = cls
       ? flowVerdict(cls, { loopback, tunnelPort: isTunnelPort(server.port), onServicePort, payloadBytes, dirFlipped })
       : f.deferred
-        ? { class: 'none' as const, verdict: 'unknown' as const, reason: 'no payload captured' }
-        : { class: 'none' as const, verdict: 'unknown' as const, reason: 'not analysed' };
+        ? { class: 'none' as const, verdict: 'unknown' as const, why: { kind: 'no-payload' as const } }
+        : { class: 'none' as const, verdict: 'unknown' as const, why: { kind: 'not-analysed' as const } };
     const gapA = f.tcpA?.gapBytes ?? 0;
     const gapB = f.tcpB?.gapBytes ?? 0;
     const r: FlowResult = {
@@ -396,7 +397,7 @@ export class CaptureAnalysis {
       loopback,
       class: v.class,
       verdict: v.verdict,
-      verdictReason: v.reason,
+      verdictReason: reasonText(v.why),
       evidence: cls ? cls.evidence.items : [],
     };
     this.refreshCounters(r, f);

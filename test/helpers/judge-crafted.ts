@@ -5,6 +5,7 @@
 import { createCipheriv } from 'node:crypto';
 import type { FlowClassifier } from '../../src/classify/flow-classifier.js';
 import { flowVerdict } from '../../src/classify/verdict.js';
+import { reasonText } from '../../src/report/reason-text.js';
 import type { FlowResult, TlsSummary } from '../../src/report/schema.js';
 import { judgeRun } from '../../src/verify/policy.js';
 import { flow } from '../unit/verify/flows.js';
@@ -36,7 +37,7 @@ export function judgeCrafted(
     ...flow({ id: 0, client: '10.0.0.1:900', server: '10.0.0.2:2049', cls: v.class }),
     payload: { total: 1000, toServer: 500, toClient: 500 },
     verdict: v.verdict,
-    verdictReason: v.reason,
+    verdictReason: reasonText(v.why),
   };
   if (v.tls) f.tls = v.tls;
   if (v.anomalies) f.anomalies = v.anomalies;

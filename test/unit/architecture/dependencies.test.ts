@@ -54,6 +54,13 @@ describe('dependency rules', () => {
       }
     }
   });
+  it('verdict reasons are facts: no module of src/classify makes their text (src/report/reason-text.ts does)', () => {
+    for (const name of readdirSync('src/classify').filter((n) => n.endsWith('.ts'))) {
+      expect(readFileSync(join('src/classify', name), 'utf8'), name).not.toMatch(/\breason\s*:/);
+    }
+    expect(readFileSync('src/classify/registry.ts', 'utf8')).toMatch(/\bwhy: FlowReason;/);
+    expect(importsOf('src/engine').some((i) => i.from.endsWith('/report/reason-text.js'))).toBe(true);
+  });
   it('src/protocol and src/decode know nothing of flows, analyzers, policy or reports', () => {
     for (const dir of ['src/protocol', 'src/decode']) {
       expect(offending(dir, /\/(flow|classify|verify|report|engine|cli)\//)).toEqual([]);

@@ -9,6 +9,7 @@ import type { DtlsFlow } from '../../../src/classify/builtin-analyzers.js';
 import { FlowClassifier } from '../../../src/classify/flow-classifier.js';
 import { flowVerdict } from '../../../src/classify/verdict.js';
 import { demuxFirstByte, newDtlsRecord, readDtlsRecord } from '../../../src/protocol/dtls.js';
+import { reasonText } from '../../../src/report/reason-text.js';
 import { authSys, callMsg, Xdr } from '../../adversarial/builders/rpc.js';
 import { bytes, clientHelloBody, dtlsHs, dtlsRecord, serverHelloBody } from '../../adversarial/builders/tls.js';
 
@@ -77,7 +78,7 @@ describe('RFC 7983 demultiplexing by first byte', () => {
 describe('DTLS association rules', () => {
   it('legitimate twin: handshake, epoch-1 data both ways: encrypted, no anomaly', () => {
     const v = flowVerdict(run(handshake()), ctx);
-    expect([v.class, v.verdict, v.reason, v.anomalies]).toEqual([
+    expect([v.class, v.verdict, reasonText(v.why), v.anomalies]).toEqual([
       'dtls',
       'encrypted',
       'DTLS 1.2 TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384',

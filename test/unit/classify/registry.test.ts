@@ -12,6 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { FrameBuilder, type Host, TCP_ACK, TCP_PSH, TCP_SYN } from '../../../bench/frames.js';
 import type { Dir, EvidenceLog } from '../../../src/classify/analyzer.js';
 import { BUILTIN_ANALYZERS, builtinRegistry } from '../../../src/classify/builtin-analyzers.js';
+import type { FlowReason } from '../../../src/classify/facts.js';
 import { FlowClassifier } from '../../../src/classify/flow-classifier.js';
 import {
   type AnalyzerEntry,
@@ -74,19 +75,17 @@ class WxAnalyzer implements ProtocolAnalyzer {
   onDatagram(): void {}
 
   verdict(ctx: FlowContext): FlowVerdict {
-    const counts = `${this.records[0]} WX records to the server, ${this.records[1]} to the client`;
     if (this.plain !== null) {
       const p = this.plain;
       const dir = (p.dir === 0) !== (ctx.dirFlipped === true) ? 'to-server' : 'to-client';
-      const what = `WX record with a plaintext body at frame ${p.frame}`;
-      return {
-        class: 'opaque',
-        verdict: 'cleartext',
-        reason: what,
-        anomalies: [{ code: 'PLAINTEXT-IN-RECORDS', frame: p.frame, dir, what }],
-      };
+      const a = { code: 'PLAINTEXT-IN-RECORDS', frame: p.frame, dir, what: 'WX record with a plaintext body' } as const;
+      return { class: 'opaque', verdict: 'cleartext', why: { kind: 'anomaly', ...a }, anomalies: [a] };
     }
-    return { class: 'opaque', verdict: 'unknown', reason: this.broken ? 'WX stream broken' : counts };
+    // Records both ways, but nothing says what protects them: never proof.
+    const why: FlowReason = this.broken
+      ? { kind: 'not-record-stream', protocol: 'WX' }
+      : { kind: 'cipher-unknown', protocol: 'WX', clientHelloOnly: false };
+    return { class: 'opaque', verdict: 'unknown', why };
   }
 }
 
@@ -157,7 +156,7 @@ describe('analyzer registry', () => {
     expect(await analyze('wx.pcap', records, withWx)).toEqual({
       class: 'opaque',
       verdict: 'unknown',
-      reason: '2 WX records to the server, 2 to the client',
+      reason: 'WX records, but handshake not captured: cipher unknown',
       anomalies: [],
       findings: ['UNVERIFIED-FLOW'],
       exit: 4,
@@ -169,7 +168,7 @@ describe('analyzer registry', () => {
     expect(await analyze('wx-plain.pcap', bad, withWx)).toEqual({
       class: 'opaque',
       verdict: 'cleartext',
-      reason: 'WX record with a plaintext body at frame 7',
+      reason: 'WX record with a plaintext body',
       anomalies: [['PLAINTEXT-IN-RECORDS', 7, 'to-client']],
       findings: ['PLAINTEXT-IN-RECORDS'],
       exit: 1,

@@ -8,6 +8,7 @@ import { createCipheriv } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { FlowClassifier } from '../../../src/classify/flow-classifier.js';
 import { flowVerdict } from '../../../src/classify/verdict.js';
+import { reasonText } from '../../../src/report/reason-text.js';
 import type { FlowResult } from '../../../src/report/schema.js';
 import { judgeRun } from '../../../src/verify/policy.js';
 import { authSys, callMsg, compound, replyMsg, record as rpcRecord, Xdr } from '../../adversarial/builders/rpc.js';
@@ -59,7 +60,7 @@ function run(segs: Seg[]) {
     ...flow({ id: 0, client: '10.0.0.1:900', server: '10.0.0.2:2049', cls: v.class }),
     payload: { total: 2000, toServer: 1000, toClient: 1000 },
     verdict: v.verdict,
-    verdictReason: v.reason,
+    verdictReason: reasonText(v.why),
   };
   if (v.tls) f.tls = v.tls;
   if (v.rpc) f.rpc = v.rpc;
@@ -71,7 +72,7 @@ function run(segs: Seg[]) {
     anomalies: (v.anomalies ?? []).map((a) => [a.code, a.frame, a.dir ?? null]),
     findings: j.findings.map((x) => x.code).sort(),
     exit: j.exitCode,
-    reason: v.reason,
+    reason: reasonText(v.why),
     what: (v.anomalies ?? []).map((a) => a.what),
   };
 }

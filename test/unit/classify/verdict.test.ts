@@ -110,3 +110,41 @@ describe('TLS verdicts', () => {
     expect(tlsVerdict({ ...base, validRecordStream: false }, 'TLS').verdict).toBe('unknown');
   });
 });
+
+describe('verdicts are facts (issue 10: writers alone make display strings)', () => {
+  const KEYS = new Set(['class', 'verdict', 'why', 'tls', 'dtls', 'rpc', 'anomalies']);
+  it('a flow verdict is plain typed data: no reason text, `why` a typed fact that survives JSON', () => {
+    const junk = Buffer.alloc(4000, 0xab);
+    const on = new FlowClassifier('tcp', true);
+    for (let i = 0; i < 20; i++) on.tcpData((i % 2) as 0 | 1, junk, 0, 1000, i + 1);
+    const cases = [
+      [flowVerdict(classify(Buffer.concat([gssCall(1, 3), gssCall(2, 3)])), ctx), { kind: 'krb5p', leaseCalls: 0 }],
+      [
+        flowVerdict(classify(Buffer.concat([gssCall(1, 2)])), ctx),
+        {
+          kind: 'gss-exposed',
+          nfsVersion: 'NFSv4',
+          services: ['integrity'],
+          exposedCalls: 1,
+          exposed: ['nfs/4 COMPOUND (unreadable)'],
+          unsealed: 0,
+        },
+      ],
+      [
+        flowVerdict(classify(authSysCall(1)), { ...ctx, loopback: true, tunnelPort: true }),
+        { kind: 'tunnel-local', nfsVersion: 'NFSv4' },
+      ],
+      [
+        flowVerdict(classify(authSysCall(1)), ctx),
+        { kind: 'nfs-cleartext', nfsVersion: 'NFSv4', loopback: false, headersCut: 0 },
+      ],
+      [flowVerdict(on, ctx), { kind: 'unrecognised', gaveUp: true }],
+      [flowVerdict(new FlowClassifier('tcp', true), { ...ctx, payloadBytes: 0 }), { kind: 'no-payload' }],
+    ] as const;
+    for (const [v, why] of cases) {
+      for (const k of Object.keys(v)) expect(KEYS.has(k), k).toBe(true);
+      expect(v.why).toEqual(why);
+      expect(JSON.parse(JSON.stringify(v.why))).toEqual(v.why);
+    }
+  });
+});

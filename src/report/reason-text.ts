@@ -1,0 +1,84 @@
+/**
+ * The text of a flow's verdict reason (FlowResult.verdictReason) from its typed facts (src/classify/facts.ts
+ * FlowReason). The one place these sentences are made: analyzers and verdict rules only state facts.
+ */
+import type { FlowReason, UpgradeDoubt } from '../classify/facts.js';
+
+const DOUBT: Record<UpgradeDoubt, string> = {
+  'no-starttls-reply': 'no STARTTLS reply captured',
+  'reply-from-prober': 'the STARTTLS reply came from the side that sent the AUTH_TLS probe',
+  'no-client-hello': 'no ClientHello from the client',
+  'client-moved-first': 'the client moved to TLS before the STARTTLS reply',
+  'server-never-moved': 'the server never moved to TLS',
+};
+
+/** " (headers cut by snaplen in N messages)" when the capture cut RPC headers short. */
+function cutNote(n: number): string {
+  return n > 0 ? ` (headers cut by snaplen in ${n} message${n === 1 ? '' : 's'})` : '';
+}
+
+export function reasonText(r: FlowReason): string {
+  switch (r.kind) {
+    case 'no-payload':
+      return 'no payload captured';
+    case 'not-analysed':
+      return 'not analysed';
+    case 'not-nfs':
+      return 'not an NFS, RPC, TLS or DTLS flow';
+    case 'unrecognised':
+      return r.gaveUp ? 'payload is neither RPC nor TLS/DTLS' : 'payload not recognised';
+    case 'not-record-stream':
+      return `bytes are not a ${r.protocol} record stream`;
+    case 'no-rpc-message':
+      return 'no valid ONC-RPC message';
+    case 'null-suite':
+      return `${r.suite} does not encrypt`;
+    case 'record-stream-broken':
+      return `${r.protocol} record stream broken: not proof of encryption`;
+    case 'cipher-unknown': {
+      const why = r.clientHelloOnly ? 'no ServerHello: nothing negotiated' : 'handshake not captured';
+      return `${r.protocol} records, but ${why}: cipher unknown`;
+    }
+    case 'suite': {
+      const desc = `${r.version} ${r.suite}`;
+      if (r.grade === 'strong') return desc;
+      if (r.grade === 'weak' || r.grade === 'insecure') return `${desc} (${r.grade}: ${r.gradeReasons.join('; ')})`;
+      return `${desc}: grade unknown`;
+    }
+    case 'sslv2-hello':
+      return `${reasonText(r.of)} (insecure: negotiated from an SSLv2-format ClientHello)`;
+    case 'anomaly':
+      return r.what;
+    case 'unexplained-bytes':
+      return `TLS record stream broken: ${r.bytes} bytes are neither TLS records nor a record tail after a gap: not proof of encryption`;
+    case 'mid-stream': {
+      const one = r.notCaptured !== null ? `; ${r.notCaptured} not captured` : '';
+      return `TLS records throughout, every byte protected; handshake not captured: suite not captured${one}`;
+    }
+    case 'not-established':
+      return `${r.version} ${r.suite} negotiated, but the session was not seen established (protected records from both sides)`;
+    case 'dtls-epoch0':
+      return `DTLS application data at epoch 0, before any keys: cleartext (${r.records} record${r.records === 1 ? '' : 's'})`;
+    case 'upgrade-not-proven':
+      return `${DOUBT[r.doubt]}: the RFC 9289 upgrade is not proven`;
+    case 'krb5p-unaccounted':
+      return `RPCSEC_GSS privacy (krb5p), but ${r.unaccounted} message(s) or stretch(es) could not be read: not every byte accounted for`;
+    case 'krb5p': {
+      const also = r.leaseCalls > 0 ? `; ${r.leaseCalls} lease/session call(s) without privacy carry no file data` : '';
+      return `RPCSEC_GSS privacy (krb5p) on every call that carries file data or names, every body sealed${also}`;
+    }
+    case 'tunnel-local':
+      return `${r.nfsVersion} in the clear on loopback into a local tunnel port (not on the wire by itself)`;
+    case 'gss-exposed': {
+      const parts: string[] = [];
+      if (r.exposedCalls > 0)
+        parts.push(`${r.exposedCalls} call(s) carrying file data or names without privacy (${r.exposed.join(', ')})`);
+      if (r.unsealed > 0) parts.push(`${r.unsealed} privacy body(ies) not sealed`);
+      return `${r.nfsVersion} with RPCSEC_GSS (${r.services.join(', ')}) readable on the wire: ${parts.join('; ')}`;
+    }
+    case 'nfs-cleartext':
+      return `${r.nfsVersion} in the clear ${r.loopback ? 'on loopback' : 'on the wire'}${cutNote(r.headersCut)}`;
+    case 'rpc-cleartext':
+      return `ONC-RPC in the clear: ${r.programs.join(', ') || 'program not captured'}${cutNote(r.headersCut)}`;
+  }
+}
