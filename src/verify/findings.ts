@@ -52,7 +52,11 @@ export const FINDING_CODES = {
       'flow policy: NFS flows past --max-listed that would have raised a finding; carries the worst severity they would have had',
   },
   // --- host cross-reference (src/verify/crossref.ts, src/verify/mixed.ts) -------------------------------------------
-  BYPASS: { severity: 'critical', raisedBy: 'cross-reference: a mount whose server saw cleartext NFS on the wire' },
+  BYPASS: {
+    severity: 'critical',
+    raisedBy:
+      "cross-reference: a mount whose server saw cleartext NFS on the wire (RPC in the clear, or a TLS, RPC-with-TLS or DTLS flow judged `cleartext`; such a flow keeps its own rule's finding, which names the frame)",
+  },
   'TUNNEL-DOWN': {
     severity: 'high',
     raisedBy: 'cross-reference: tunnel state, config or process missing, or a loopback leg with no outer flow',

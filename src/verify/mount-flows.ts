@@ -37,8 +37,17 @@ export interface MountFlows {
 
 const ENCRYPTED_CLASSES = new Set(['tls', 'rpc-with-tls', 'dtls', 'rpcsec-gss-privacy']);
 
+/** Classes whose flows can turn out readable although they carry (or claimed) a TLS/DTLS session. */
+const SESSION_CLASSES = new Set(['tls', 'rpc-with-tls', 'dtls']);
+
+/**
+ * A flow on the wire whose NFS traffic was readable: RPC in the clear, or a TLS/RPC-with-TLS/DTLS flow judged
+ * cleartext (RPC after the handshake, a NULL suite, calls before STARTTLS...). The mount it belongs to leaked, as
+ * much as one that never used TLS. (Kerberos flows are judged by their security flavor, not here.)
+ */
 export function isCleartextNfs(f: FlowResult): boolean {
-  return (f.class === 'nfs-cleartext' || f.class === 'rpc-cleartext') && f.verdict === 'cleartext' && !f.loopback;
+  if (f.verdict !== 'cleartext' || f.loopback) return false;
+  return f.class === 'nfs-cleartext' || f.class === 'rpc-cleartext' || SESSION_CLASSES.has(f.class);
 }
 
 export function isEncrypted(f: FlowResult): boolean {

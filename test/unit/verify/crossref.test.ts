@@ -31,6 +31,21 @@ describe('crossReference', () => {
     expect(findingsExitCode(fs)).toBe(1);
   });
 
+  it('BYPASS: a TLS or RPC-with-TLS flow judged cleartext (RPC after the handshake) counts as the mount leaking', async () => {
+    for (const cls of ['tls', 'rpc-with-tls'] as const) {
+      const fs = await run('efs-legacy-direct', [
+        flow({ id: 4, client: '10.0.1.50:701', server: '10.0.1.23:2049', cls, verdict: 'cleartext' }),
+      ]);
+      expect(codes(fs)).toEqual(['BYPASS:/data']);
+      expect(fs[0]!.flows).toEqual(['cap.pcapng#tcp.4']);
+    }
+    // Twin: the same flow proven encrypted is no bypass (the mount's own config is still plaintext).
+    const ok = await run('efs-legacy-direct', [
+      flow({ id: 4, client: '10.0.1.50:701', server: '10.0.1.23:2049', cls: 'tls', verdict: 'encrypted' }),
+    ]);
+    expect(codes(ok)).not.toContain('BYPASS:/data');
+  });
+
   it('PLAINTEXT-BY-CONFIG: a cleartext mount no capture shows', async () => {
     const fs = await run('efs-legacy-direct', []);
     expect(codes(fs)).toEqual(['PLAINTEXT-BY-CONFIG:/data']);
