@@ -4,19 +4,8 @@
  * window, cut by the snap length or behind a gap are counted as unchecked; the ring is charged to the shared budget.
  */
 import { describe, expect, it } from 'vitest';
-import { type HeldBudget, RETAIN_BYTES, type StreamSink, TcpDirection } from '../../../src/flow/tcp-stream.js';
-
-class Recorder implements StreamSink {
-  out: string[] = [];
-  data(d: Uint8Array, off: number, len: number, frame: number): void {
-    this.out.push(`${frame}:${Buffer.from(d.subarray(off, off + len)).toString()}`);
-  }
-  gap(len: number, frame: number): void {
-    this.out.push(`${frame}:gap${len}`);
-  }
-}
-
-const b = (s: string) => Buffer.from(s);
+import { type HeldBudget, RETAIN_BYTES, TcpDirection } from '../../../src/flow/tcp-stream.js';
+import { b, Recorder } from '../../helpers/stream-recorder.js';
 
 function counts(t: TcpDirection): number[] {
   return [t.overlapChecked, t.overlapConflictBytes, t.overlapUnchecked, t.overlapConflicts, t.firstConflictFrame];

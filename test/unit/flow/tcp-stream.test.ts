@@ -1,17 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type StreamSink, TcpDirection } from '../../../src/flow/tcp-stream.js';
-
-class Recorder implements StreamSink {
-  out: string[] = [];
-  data(d: Uint8Array, off: number, len: number, frame: number): void {
-    this.out.push(`${frame}:${Buffer.from(d.subarray(off, off + len)).toString()}`);
-  }
-  gap(len: number, frame: number): void {
-    this.out.push(`${frame}:gap${len}`);
-  }
-}
-
-const b = (s: string) => Buffer.from(s);
+import { TcpDirection } from '../../../src/flow/tcp-stream.js';
+import { b, Recorder } from '../../helpers/stream-recorder.js';
 
 describe('TcpDirection', () => {
   it('delivers in order from the SYN', () => {
