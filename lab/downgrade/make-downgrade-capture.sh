@@ -39,13 +39,8 @@ PY=/usr/bin/python3
 
 log() { printf '[downgrade-lab] %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
-stop_pid() {
-  local pid=$1 i
-  kill -0 "$pid" 2>/dev/null || return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  for ((i = 0; i < 50; i++)); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
-  kill -KILL "$pid" 2>/dev/null || true
-}
+# shellcheck source=../lib/netns.sh
+source "$HERE/../lib/netns.sh"
 pid_of() { awk -v n="$1" '$2 == n { print $1 }' "$STATE/lab/pids"; }
 
 CAP_PID=

@@ -74,35 +74,8 @@ flock -n 9 || die "another make-krb-captures.sh run holds $LOCK"
 
 PIDFILE=$STATE/pids
 
-stop_pid() {  # stop_pid PID [SIGNAL]: signal, wait up to 10 s, then SIGKILL
-  local pid=$1 sig=${2:-TERM} i
-  kill -0 "$pid" 2> /dev/null || return 0
-  kill "-$sig" "$pid" 2> /dev/null || true
-  for ((i = 0; i < 100; i++)); do
-    kill -0 "$pid" 2> /dev/null || break
-    sleep 0.1
-  done
-  kill -0 "$pid" 2> /dev/null && kill -KILL "$pid" 2> /dev/null
-  wait "$pid" 2> /dev/null || true
-  [[ -f $PIDFILE ]] && sed -i "/^$pid /d" "$PIDFILE"
-  return 0
-}
-
-# CMD must be a program (it is exec'd, so BG_PID is its PID). It gets no file descriptor above 2: no lock (this
-# script's, or the caller's `flock /tmp/wireseal-lab.lock`) may stay held by a daemon.
-start_bg() {  # start_bg NAME CMD...: runs CMD in the background, records its PID in BG_PID
-  local name=$1; shift
-  (
-    # (no redirection on this loop: bash would park stderr on a descriptor the loop then closes)
-    for fd in /proc/self/fd/*; do
-      fd=${fd##*/}
-      if [[ $fd -gt 2 ]]; then eval "exec $fd>&-"; fi
-    done
-    exec "$@"
-  ) &
-  BG_PID=$!
-  echo "$BG_PID $name" >> "$PIDFILE"
-}
+# shellcheck source=../lib/netns.sh
+source "$HERE/../lib/netns.sh"
 
 # A PID left by an interrupted run is stopped only when its command line still names this lab.
 stop_stale() {
@@ -119,20 +92,6 @@ stop_stale() {
   rm -f "$PIDFILE"
 }
 
-# Deletes the lab's namespaces; any process still inside one (all started by this script) is stopped by PID first.
-delete_netns() {
-  local ns pid
-  for ns in "$NS_CLI" "$NS_SRV"; do
-    if ip netns list | awk '{print $1}' | grep -qx "$ns"; then
-      for pid in $(ip netns pids "$ns" 2> /dev/null); do
-        log "stopping $(tr '\0' ' ' < "/proc/$pid/cmdline" 2> /dev/null | cut -c1-60) (pid $pid) left in $ns"
-        stop_pid "$pid"
-      done
-      ip netns delete "$ns"
-    fi
-  done
-}
-
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM
@@ -144,13 +103,13 @@ cleanup() {
     done
     rm -f "$PIDFILE"
   fi
-  delete_netns
+  delete_netns "$NS_CLI" "$NS_SRV"
   if [[ $rc -ne 0 ]]; then log "failed (exit $rc); logs kept in $STATE/logs"; else rm -rf "$STATE"; fi
   exit "$rc"
 }
 
 stop_stale
-delete_netns
+delete_netns "$NS_CLI" "$NS_SRV"
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
@@ -158,34 +117,13 @@ rm -rf "$STATE"
 mkdir -p "$STATE"/{kdc,conf,logs,export,public,ganesha/recovery,cap,out/host,tmp}
 : > "$PIDFILE"
 
-wait_for() {  # wait_for SECONDS CONDITION...
-  local secs=$1 i; shift
-  for ((i = 0; i < secs * 10; i++)); do
-    if eval "$*"; then return 0; fi
-    sleep 0.1
-  done
-  return 1
-}
-listening() {  # listening NS tcp|udp PORT
-  local flag=-ltnH
-  [[ $2 == udp ]] && flag=-lunH
-  ip netns exec "$1" ss $flag "sport = :$3" 2> /dev/null | grep -q .
-}
-
 # ---------------------------------------------------------------------------
 # Namespaces, hosts files, Kerberos configuration
 # ---------------------------------------------------------------------------
 log "creating namespaces $NS_CLI and $NS_SRV"
-ip netns add "$NS_CLI"
-ip netns add "$NS_SRV"
-ip link add "$VETH_CLI" type veth peer name "$VETH_SRV"
-ip link set "$VETH_CLI" netns "$NS_CLI"
-ip link set "$VETH_SRV" netns "$NS_SRV"
+netns_pair "$NS_CLI" "$VETH_CLI" "$NS_SRV" "$VETH_SRV"
 ip -n "$NS_CLI" addr add "$CLI4/24" dev "$VETH_CLI"
 ip -n "$NS_SRV" addr add "$SRV4/24" dev "$VETH_SRV"
-for ns in "$NS_CLI" "$NS_SRV"; do ip -n "$ns" link set lo up; done
-ip -n "$NS_CLI" link set "$VETH_CLI" up
-ip -n "$NS_SRV" link set "$VETH_SRV" up
 
 printf '127.0.0.1 localhost\n%s krblab-cli.krblab.test krblab-cli\n%s %s kdc.krblab.test\n' \
   "$CLI4" "$SRV4" "$SRV_NAME" > "$STATE/conf/hosts.cli"

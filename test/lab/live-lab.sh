@@ -31,37 +31,15 @@ ACTION=$1
 STATE=$(realpath -m -- "$2")
 PIDFILE=$STATE/pids
 
-die() { echo "live-lab: $*" >&2; exit 1; }
+log() { echo "live-lab: $*" >&2; }
+die() { log "$*"; exit 1; }
+# shellcheck source=../../lab/lib/netns.sh
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/../../lab/lib/netns.sh"
 
-wait_for() {  # wait_for SECONDS CONDITION...
-  local secs=$1 i; shift
-  for ((i = 0; i < secs * 10; i++)); do
-    if eval "$*"; then return 0; fi
-    sleep 0.1
-  done
-  return 1
-}
-listening() {  # listening NS ADDR PORT (tcp)
-  ip netns exec "$1" ss -ltnH "sport = :$3" 2>/dev/null | grep -qF -- "$2"
-}
-start_bg() {  # start_bg NAME CMD...: detached from our stdio, PID recorded
-  local name=$1; shift
-  "$@" < /dev/null > "$STATE/logs/$name.out" 2>&1 &
-  BG_PID=$!
-  echo "$BG_PID $name" >> "$PIDFILE"
-}
-stop_pid() {  # TERM, up to 10 s, then KILL
-  local pid=$1 i
-  kill -0 "$pid" 2>/dev/null || return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  for ((i = 0; i < 100; i++)); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
-  kill -KILL "$pid" 2>/dev/null || true
-}
-delete_netns() {
-  local ns
-  for ns in "$NS_CLI" "$NS_SRV"; do
-    if ip netns list | awk '{print $1}' | grep -qx "$ns"; then ip netns delete "$ns"; fi
-  done
+# Daemons write to $STATE/logs/NAME.out (stdin closed).
+start_logged() {  # start_logged NAME CMD...
+  local name=$1
+  start_bg "$@" < /dev/null > "$STATE/logs/$name.out" 2>&1
 }
 
 down() {
@@ -69,11 +47,11 @@ down() {
     local pid name
     # Newest first: clients before the servers they talk to.
     tac "$PIDFILE" | while read -r pid name; do
-      [[ $pid =~ ^[0-9]+$ ]] && stop_pid "$pid"
+      if [[ $pid =~ ^[0-9]+$ ]]; then stop_pid "$pid"; fi
     done
     rm -f "$PIDFILE"
   fi
-  delete_netns
+  delete_netns "$NS_CLI" "$NS_SRV"
 }
 
 up() {
@@ -83,19 +61,11 @@ up() {
   : > "$PIDFILE"
   trap 'rc=$?; if [[ $rc -ne 0 ]]; then echo "live-lab: up failed; logs in $STATE/logs" >&2; down; fi' EXIT
 
-  delete_netns
-  ip netns add "$NS_CLI"
-  ip netns add "$NS_SRV"
-  ip link add "$VETH_CLI" type veth peer name "$VETH_SRV"
-  ip link set "$VETH_CLI" netns "$NS_CLI"
-  ip link set "$VETH_SRV" netns "$NS_SRV"
+  delete_netns "$NS_CLI" "$NS_SRV"
+  netns_pair "$NS_CLI" "$VETH_CLI" "$NS_SRV" "$VETH_SRV"
   ip -n "$NS_CLI" addr add "$CLI4/24" dev "$VETH_CLI"
   ip -n "$NS_SRV" addr add "$NFS4/24" dev "$VETH_SRV"
   ip -n "$NS_SRV" addr add "$TLS4/24" dev "$VETH_SRV"
-  local ns
-  for ns in "$NS_CLI" "$NS_SRV"; do ip -n "$ns" link set lo up; done
-  ip -n "$NS_CLI" link set "$VETH_CLI" up
-  ip -n "$NS_SRV" link set "$VETH_SRV" up
 
   local pki=$STATE/pki
   openssl req -x509 -newkey rsa:2048 -nodes -sha256 -days 30 -keyout "$pki/ca.key" -out "$pki/ca.crt" \
@@ -141,13 +111,13 @@ EXPORT {
 }
 LOG { Default_Log_Level = EVENT; }
 EOF
-  start_bg rpcbind ip netns exec "$NS_SRV" unshare --mount --propagation private -- \
+  start_logged rpcbind ip netns exec "$NS_SRV" unshare --mount --propagation private -- \
     sh -c 'mount -t tmpfs -o mode=755 wslive-run /run && mkdir -p /run/rpcbind /run/ganesha && exec rpcbind -f'
   local rpcbind_pid=$BG_PID
-  wait_for 10 "listening $NS_SRV 0.0.0.0 111" || die "rpcbind did not start"
-  start_bg ganesha nsenter --mount="/proc/$rpcbind_pid/ns/mnt" --net="/run/netns/$NS_SRV" -- \
+  wait_for 10 "listening $NS_SRV tcp 111 0.0.0.0" || die "rpcbind did not start"
+  start_logged ganesha nsenter --mount="/proc/$rpcbind_pid/ns/mnt" --net="/run/netns/$NS_SRV" -- \
     ganesha.nfsd -F -f "$STATE/conf/ganesha.conf" -L "$STATE/logs/ganesha.log" -p /run/ganesha/ganesha.pid
-  wait_for 30 "grep -q 'NFS SERVER INITIALIZED' '$STATE/logs/ganesha.log' 2>/dev/null && listening $NS_SRV $NFS4 2049" \
+  wait_for 30 "grep -q 'NFS SERVER INITIALIZED' '$STATE/logs/ganesha.log' 2>/dev/null && listening $NS_SRV tcp 2049 $NFS4" \
     || die "ganesha did not start"
 
   cat > "$STATE/conf/stunnel-server.conf" <<EOF
@@ -177,10 +147,10 @@ CAfile = $pki/ca.crt
 checkHost = $FS_DNS
 libwrap = no
 EOF
-  start_bg stunnel-server ip netns exec "$NS_SRV" stunnel "$STATE/conf/stunnel-server.conf"
-  start_bg stunnel-client ip netns exec "$NS_CLI" stunnel "$STATE/conf/stunnel-client.conf"
-  wait_for 10 "listening $NS_SRV $TLS4 2049" || die "stunnel server not listening"
-  wait_for 10 "listening $NS_CLI 127.0.0.1 $TUN_PORT" || die "stunnel client not listening"
+  start_logged stunnel-server ip netns exec "$NS_SRV" stunnel "$STATE/conf/stunnel-server.conf"
+  start_logged stunnel-client ip netns exec "$NS_CLI" stunnel "$STATE/conf/stunnel-client.conf"
+  wait_for 10 "listening $NS_SRV tcp 2049 $TLS4" || die "stunnel server not listening"
+  wait_for 10 "listening $NS_CLI tcp $TUN_PORT 127.0.0.1" || die "stunnel client not listening"
   trap - EXIT
 }
 
