@@ -6,6 +6,7 @@
 import type { DecodedPacket } from '../decode/types.js';
 import { Flow, type FlowAnalysisFactory } from './flow.js';
 import type { PortSet } from './ports.js';
+import { selectSmallest } from './select.js';
 import { type HeldBudget, type StreamSink, TcpDirection } from './tcp-stream.js';
 
 export interface FlowTableOptions {
@@ -55,6 +56,12 @@ class DirSink implements StreamSink {
 /** Smallest slot count of the open-addressing table (a power of two). */
 const MIN_SLOTS = 1024;
 
+/** Eviction order: closed flows first, then the least recently seen; a strict order (table indices are unique). */
+function evictionOrder(x: Flow, y: Flow): number {
+  if (x.closed !== y.closed) return x.closed ? -1 : 1;
+  return x.lastSec - y.lastSec || x.lastNsec - y.lastNsec || x.firstFrame - y.firstFrame || x.index - y.index;
+}
+
 export class FlowTable {
   /**
    * Open addressing with linear probing and backward-shift deletion: `slots[i]` is an index into `flows` (-1 for
@@ -66,6 +73,8 @@ export class FlowTable {
   /** Live flows by index; freed indices are reused. */
   private readonly flows: (Flow | null)[] = [];
   private readonly freeIndices: number[] = [];
+  /** liveList's array. */
+  private readonly scratch: Flow[] = [];
   private live = 0;
   /** Flow ids are counted per transport, as tshark numbers tcp.stream and udp.stream. */
   private nextTcpId = 0;
@@ -194,9 +203,16 @@ export class FlowTable {
     }
   }
 
+  /** The live flows in index order, in an array reused from one call to the next (valid until the next call). */
   private liveList(): Flow[] {
-    const all: Flow[] = [];
-    for (const f of this.flows) if (f !== null) all.push(f);
+    const all = this.scratch;
+    let n = 0;
+    const flows = this.flows;
+    for (let i = 0; i < flows.length; i++) {
+      const f = flows[i]!;
+      if (f !== null) all[n++] = f;
+    }
+    all.length = n;
     return all;
   }
 
@@ -409,16 +425,18 @@ export class FlowTable {
     this.opts.onFlowDone(flow);
   }
 
-  /** Finalise about an eighth of the live flows: closed ones first, then the least recently seen. */
+  /**
+   * Finalise about an eighth of the live flows: closed ones first, then the least recently seen. The eighth is
+   * selected, then only it is sorted (in the order a sort of all the flows gives them: ties by table index, as a
+   * stable sort of the index-ordered list breaks them).
+   */
   private evictSome(): void {
     const all = this.liveList();
-    all.sort((x, y) => {
-      if (x.closed !== y.closed) return x.closed ? -1 : 1;
-      return x.lastSec - y.lastSec || x.lastNsec - y.lastNsec || x.firstFrame - y.firstFrame;
-    });
     const n = Math.max(1, all.length >>> 3);
-    for (let i = 0; i < n; i++) {
-      const f = all[i]!;
+    selectSmallest(all, n, evictionOrder);
+    const victims = all.slice(0, n).sort(evictionOrder);
+    for (let i = 0; i < victims.length; i++) {
+      const f = victims[i]!;
       this.remove(f);
       this.finish(f);
       this.evicted++;
