@@ -21,6 +21,24 @@ export function mdText(s: string): string {
     .replace(/([\\`*_[\]|#~])/g, '\\$1');
 }
 
+/**
+ * Our own text with `code` spans (remediation steps): text between backticks becomes a code span (control characters
+ * escaped; a code span shows HTML and Markdown syntax literally), the rest goes through mdText. With an odd number
+ * of backticks (a name carrying one) the whole string is plain escaped text.
+ */
+export function mdInline(s: string): string {
+  const parts = s.split('`');
+  if (parts.length % 2 === 0) return mdText(s);
+  return parts.map((p, i) => (i % 2 === 0 ? mdText(p) : codeSpan(p))).join('');
+}
+
+function codeSpan(s: string): string {
+  const text = printable(s);
+  if (text === '') return '';
+  // A code span's content may start or end with a space only when padded; never with a backtick (none left here).
+  return /^ | $/.test(text) ? `\` ${text} \`` : `\`${text}\``;
+}
+
 /** A Markdown table; cells are escaped here. */
 export function mdTable(head: string[], rows: string[][]): string[] {
   const line = (cells: string[]) => `| ${cells.map(mdText).join(' | ')} |`;

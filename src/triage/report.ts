@@ -9,6 +9,7 @@ import { TOOL_VERSION } from '../report/document.js';
 import {
   findingLines,
   inputErrorLines,
+  mdInline,
   mdTable,
   mdText,
   mountLines,
@@ -225,7 +226,7 @@ export function triageMarkdown(doc: TriageDocument, tz?: string): string[] {
       '',
     );
     out.push(`For ${mdText(r.mechanism)}:`, '');
-    for (const s of r.steps) out.push(`- ${mdText(s)}`);
+    for (const s of r.steps) out.push(`- ${mdInline(s)}`);
   }
   out.push(...mountLines(doc.mounts), '', '### Timelines', '');
   if (doc.timelines.length === 0) out.push('No NFS traffic off loopback in the captures.');

@@ -4,7 +4,7 @@ import { annotationLines } from '../../../src/report/annotations.js';
 import { buildDocument } from '../../../src/report/document.js';
 import { type Column, layout, renderGrid, wrapText } from '../../../src/report/grid.js';
 import { events } from '../../../src/report/jsonl.js';
-import { markdownLines, mdText } from '../../../src/report/markdown.js';
+import { markdownLines, mdInline, mdText } from '../../../src/report/markdown.js';
 import type { MountResult } from '../../../src/report/schema.js';
 import { bySeverity, verdictCounts } from '../../../src/report/table.js';
 import { printable } from '../../../src/report/text.js';
@@ -111,6 +111,14 @@ describe('no control character reaches any text writer', () => {
     const codes = md.split('\n').filter((l) => /^\| (critical|high|low) \|/.test(l));
     expect(codes.map((l) => l.split(' | ')[1])).toEqual(['BYPASS', 'PLAINTEXT-BY-CONFIG', 'ENCRYPTED-BY-CONFIG-ONLY']);
     expect(mdText('a_b*c`d')).toBe('a\\_b\\*c\\`d');
+  });
+  it('remediation steps: our backtick spans become code spans, everything else escaped; a stray backtick is text', () => {
+    expect(mdInline('remount: `umount /mnt/a_b && mount -t efs -o tls fs:/ /mnt/a_b` (add `tls`)')).toBe(
+      'remount: `umount /mnt/a_b && mount -t efs -o tls fs:/ /mnt/a_b` (add `tls`)',
+    );
+    expect(mdInline('run `mount <x>` on *this*')).toBe('run `mount <x>` on \\*this\\*');
+    expect(mdInline('`umount /mnt/\u001b[2J`')).toBe('`umount /mnt/\\x1b[2J`');
+    expect(mdInline('odd ` count <b>')).toBe('odd \\` count &lt;b&gt;');
   });
   it('GitHub annotations: one per finding, most severe first, escaped', () => {
     expect(annotationLines(doc)).toEqual([
