@@ -188,8 +188,8 @@ export type FlowReason =
   | { kind: 'suite'; version: string; suite: string; grade: Grade; gradeReasons: string[] }
   /** `of`, but negotiated from an SSLv2-format ClientHello (insecure whatever the suite). */
   | { kind: 'sslv2-hello'; of: FlowReason }
-  /** The verdict rests on a rule the flow broke: that anomaly (code, frame and text as in `anomalies`). */
-  | { kind: 'anomaly'; code: string; frame: number; what: string }
+  /** The verdict rests on a rule the flow broke: that anomaly (as in `anomalies`). */
+  | { kind: 'anomaly'; code: string; frame: number; detail: AnomalyDetail }
   /** Bytes of a TLS flow that are neither records nor a record tail after a gap. */
   | { kind: 'unexplained-bytes'; bytes: number }
   /** Mid-stream TLS: every byte both ways protected records, handshake (and suite) not captured. */
@@ -214,3 +214,49 @@ export type FlowReason =
     }
   | { kind: 'nfs-cleartext'; nfsVersion: string; loopback: boolean; headersCut: number }
   | { kind: 'rpc-cleartext'; programs: string[]; headersCut: number };
+
+/** What a plaintext check found inside application-data records (src/classify/plaintext-sampler.ts). */
+export type PlaintextKind = 'rpc' | 'zeros' | 'ascii' | 'skewed';
+
+/** An RPC message readable on the wire (RFC 9289 rules): its kind, program and procedure when known. */
+export interface ReadableRpc {
+  kind: 'call' | 'reply';
+  /** "nfs/4", or null for a reply whose call was not seen. */
+  program: string | null;
+  /** "WRITE", "COMPOUND", "proc N"; null when the header was cut or the call not seen. */
+  procedure: string | null;
+}
+
+/**
+ * What an anomaly found, as typed facts (src/report/reason-text.ts makes FlowAnomaly.what of it). `text` is for
+ * analyzer events that still bring their own sentence (the TLS record walk's events).
+ */
+export type AnomalyDetail =
+  | { kind: 'text'; what: string }
+  | { kind: 'plaintext-in-records'; body: PlaintextKind; z?: number }
+  /** `failure` is the TLS analyzer's account of the failed handshake. */
+  | { kind: 'handshake-failed'; failure: string; appDataFlowed: boolean }
+  | { kind: 'null-cipher'; suite: string }
+  | { kind: 'unexplained-bytes'; bytes: number }
+  | { kind: 'dtls-epoch0' }
+  /** Cleartext RPC datagrams on a DTLS 5-tuple: the NFS version or the programs. */
+  | { kind: 'rpc-on-dtls-tuple'; label: string }
+  /** `count` readable messages, the first at `frame`. */
+  | { kind: 'cleartext-before-starttls'; message: ReadableRpc; frame: number; count: number }
+  | {
+      kind: 'starttls-one-sided';
+      message: ReadableRpc;
+      frame: number;
+      /** The side that had moved to TLS, and where. */
+      peer: 'client' | 'server';
+      upgradeFrame: number;
+      count: number;
+    };
+
+/** An anomaly as an analyzer or verdict rule states it (the engine adds the text: FlowAnomaly). */
+export interface AnomalyFact {
+  code: string;
+  frame: number;
+  dir?: 'to-server' | 'to-client';
+  detail: AnomalyDetail;
+}

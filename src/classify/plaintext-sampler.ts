@@ -25,6 +25,7 @@ import {
 } from '../protocol/byte-randomness.js';
 import { probeRpcMessage, probeRpcRecord } from '../protocol/rpc.js';
 import type { Dir } from './analyzer.js';
+import type { PlaintextKind } from './facts.js';
 
 /** Body bytes ignored at the start of each record (AEAD explicit nonce). */
 export const SKIP_BYTES = 8;
@@ -35,7 +36,7 @@ export const PER_RECORD = 64;
 /** Histogram bytes per direction: 4096 (Uint16 bins cannot overflow). */
 export const SAMPLE_MAX = 4096;
 
-export type PlaintextKind = 'rpc' | 'zeros' | 'ascii' | 'skewed';
+export type { PlaintextKind };
 
 export interface PlaintextHit {
   kind: PlaintextKind;
@@ -43,18 +44,6 @@ export interface PlaintextHit {
   frame: number;
   /** For 'skewed': the chi-square normal score. */
   z?: number;
-}
-
-const KIND_TEXT: Record<PlaintextKind, string> = {
-  rpc: 'an ONC-RPC message',
-  zeros: 'zero-filled bytes',
-  ascii: 'printable text',
-  skewed: 'bytes far from random (chi-square)',
-};
-
-export function plaintextHitText(h: PlaintextHit): string {
-  const z = h.z === undefined ? '' : ` z=${h.z.toFixed(1)}`;
-  return `application-data record body is ${KIND_TEXT[h.kind]}${z}: not ciphertext`;
 }
 
 class DirSample {

@@ -12,7 +12,7 @@
  */
 import type { Dir, EvidenceLog } from './analyzer.js';
 import type { ExposureAnalyzer } from './exposure-analyzer.js';
-import type { ExposureFacts, FlowAnomaly, FlowClass, FlowReason, RpcSummary, TlsSummary, Verdict } from './facts.js';
+import type { AnomalyFact, ExposureFacts, FlowClass, FlowReason, RpcSummary, TlsSummary, Verdict } from './facts.js';
 
 export type Transport = 'tcp' | 'udp';
 
@@ -25,7 +25,8 @@ export interface FlowVerdict {
   tls?: TlsSummary;
   dtls?: TlsSummary;
   rpc?: RpcSummary;
-  anomalies?: FlowAnomaly[];
+  /** Rules the flow broke, as facts (the engine adds their text: FlowAnomaly). */
+  anomalies?: AnomalyFact[];
 }
 
 /** What the verdict rules need to know of the flow beyond its bytes. */

@@ -7,8 +7,10 @@ import { isNullSuite } from '../protocol/tls-grade.js';
 import type { Dir } from './analyzer.js';
 import type { DtlsAnalyzer } from './dtls-analyzer.js';
 import type {
-  FlowAnomaly,
+  AnomalyDetail,
+  AnomalyFact,
   FlowReason,
+  ReadableRpc,
   RecordProtocol,
   RpcSummary,
   TlsSummary,
@@ -16,7 +18,7 @@ import type {
   Verdict,
 } from './facts.js';
 import type { FlowClassifier } from './flow-classifier.js';
-import { type PlaintextSampler, plaintextHitText } from './plaintext-sampler.js';
+import type { PlaintextSampler } from './plaintext-sampler.js';
 import type { FlowContext, FlowVerdict } from './registry.js';
 import type { ReadableMessage, RpcAnalyzer, StartTlsFacts } from './rpc-analyzer.js';
 import type { TlsAnalyzer } from './tls-analyzer.js';
@@ -24,8 +26,14 @@ import type { TlsAnalyzer } from './tls-analyzer.js';
 export type { FlowContext, FlowVerdict } from './registry.js';
 
 /** A rule broken at `frame`; `dir` is the analyzer's direction. */
-export function anomaly(code: string, frame: number, dir: Dir | null, what: string, ctx: FlowContext): FlowAnomaly {
-  const a: FlowAnomaly = { code, frame, what };
+export function anomaly(
+  code: string,
+  frame: number,
+  dir: Dir | null,
+  detail: AnomalyDetail,
+  ctx: FlowContext,
+): AnomalyFact {
+  const a: AnomalyFact = { code, frame, detail };
   if (dir !== null) a.dir = (dir === 0) !== (ctx.dirFlipped === true) ? 'to-server' : 'to-client';
   return a;
 }
@@ -37,7 +45,9 @@ function withPlaintextCheck(v: FlowVerdict, sampler: PlaintextSampler, ctx: Flow
   if (s !== undefined && sampler.recordsChecked > 0)
     s.bodySample = { records: sampler.recordsChecked, bytes: sampler.bytesSampled };
   if (hit === null) return v;
-  const a = anomaly('PLAINTEXT-IN-RECORDS', hit.frame, hit.dir, plaintextHitText(hit), ctx);
+  const detail: AnomalyDetail = { kind: 'plaintext-in-records', body: hit.kind };
+  if (hit.z !== undefined) detail.z = hit.z;
+  const a = anomaly('PLAINTEXT-IN-RECORDS', hit.frame, hit.dir, detail, ctx);
   return { ...v, verdict: 'cleartext', why: because(a), anomalies: [...(v.anomalies ?? []), a] };
 }
 
@@ -47,8 +57,8 @@ function isNullCipher(s: TlsSummary): boolean {
 }
 
 /** The reason of a verdict that rests on anomaly `a`. */
-function because(a: FlowAnomaly): FlowReason {
-  return { kind: 'anomaly', code: a.code, frame: a.frame, what: a.what };
+function because(a: AnomalyFact): FlowReason {
+  return { kind: 'anomaly', code: a.code, frame: a.frame, detail: a.detail };
 }
 
 export function tlsVerdict(s: TlsSummary, protocol: RecordProtocol): { verdict: Verdict; why: FlowReason } {
@@ -98,7 +108,8 @@ function tlsStreamRules(v: FlowVerdict, t: TlsAnalyzer, ctx: FlowContext): FlowV
   s.walk = w;
   const anomalies = [...(v.anomalies ?? [])];
   for (const e of t.events) {
-    if (e.code !== 'SUITE-NOT-SEEN') anomalies.push(anomaly(e.code, e.frame, e.dir, e.what, ctx));
+    if (e.code !== 'SUITE-NOT-SEEN')
+      anomalies.push(anomaly(e.code, e.frame, e.dir, { kind: 'text', what: e.what }, ctx));
   }
   let out: FlowVerdict = anomalies.length > 0 ? { ...v, anomalies } : v;
   const set = (verdict: Verdict, why: FlowReason) => {
@@ -106,14 +117,18 @@ function tlsStreamRules(v: FlowVerdict, t: TlsAnalyzer, ctx: FlowContext): FlowV
   };
   const plain = t.events.find((e) => e.code === 'TLS-PLAINTEXT-AFTER-HANDSHAKE');
   if (plain !== undefined) {
-    set('cleartext', { kind: 'anomaly', code: plain.code, frame: plain.frame, what: plain.what });
+    set('cleartext', {
+      kind: 'anomaly',
+      code: plain.code,
+      frame: plain.frame,
+      detail: { kind: 'text', what: plain.what },
+    });
     return out;
   }
   const failure = t.handshakeFailure;
   if (failure !== null) {
-    const flowed = t.appDataBothWays;
-    const what = `handshake failed: ${failure.what}; ${flowed ? 'application data flowed' : 'no application data: nothing exposed'}`;
-    const a = anomaly('TLS-HANDSHAKE-FAILED', failure.frame, failure.dir, what, ctx);
+    const detail: AnomalyDetail = { kind: 'handshake-failed', failure: failure.what, appDataFlowed: t.appDataBothWays };
+    const a = anomaly('TLS-HANDSHAKE-FAILED', failure.frame, failure.dir, detail, ctx);
     anomalies.push(a);
     out = { ...out, anomalies };
     set('unknown', because(a));
@@ -125,14 +140,15 @@ function tlsStreamRules(v: FlowVerdict, t: TlsAnalyzer, ctx: FlowContext): FlowV
   }
   if (out.verdict === 'cleartext') {
     // A NULL or integrity-only suite (tlsVerdict): every record after the handshake is readable.
-    anomalies.push(anomaly('NULL-CIPHER', t.hello.serverHelloFrame, t.hello.serverHelloDir, s.cipherSuite, ctx));
+    const detail: AnomalyDetail = { kind: 'null-cipher', suite: s.cipherSuite };
+    anomalies.push(anomaly('NULL-CIPHER', t.hello.serverHelloFrame, t.hello.serverHelloDir, detail, ctx));
     return { ...out, anomalies };
   }
   if (w.mode === 'handshake-only') return out;
   if (t.unexplainedBytes > 0) {
-    const what = `${t.unexplainedBytes} bytes are neither TLS records nor a record tail after a gap`;
     if (!t.events.some((e) => e.code === 'TLS-RECORD-VIOLATION')) {
-      anomalies.push(anomaly('TLS-RECORD-VIOLATION', 0, null, what, ctx));
+      const detail: AnomalyDetail = { kind: 'unexplained-bytes', bytes: t.unexplainedBytes };
+      anomalies.push(anomaly('TLS-RECORD-VIOLATION', 0, null, detail, ctx));
       out = { ...out, anomalies };
     }
     set('unknown', { kind: 'unexplained-bytes', bytes: t.unexplainedBytes });
@@ -160,31 +176,24 @@ function dtlsRules(v: FlowVerdict, d: DtlsAnalyzer, ctx: FlowContext): FlowVerdi
   let out = v;
   if (d.epoch0Data !== null) {
     const n = d.epoch0Records;
-    const what = 'DTLS application data at epoch 0, before any keys: cleartext';
-    anomalies.push(anomaly('DTLS-EPOCH0-DATA', d.epoch0Data.frame, d.epoch0Data.dir, what, ctx));
+    anomalies.push(anomaly('DTLS-EPOCH0-DATA', d.epoch0Data.frame, d.epoch0Data.dir, { kind: 'dtls-epoch0' }, ctx));
     out = { ...out, verdict: 'cleartext', why: { kind: 'dtls-epoch0', records: n } };
   }
   if (d.cleartextRpc !== null && d.cleartextRpcFirst !== null) {
     const rpc = d.cleartextRpc.summary();
     const nfs = d.cleartextRpc.hasNfs;
     const label = nfs ? (rpc.nfsVersion ?? 'NFS') : rpc.programs.join(', ') || 'ONC-RPC';
-    const what = `${label} in the clear in UDP datagrams on the DTLS 5-tuple`;
     const first = d.cleartextRpcFirst;
-    const a = anomaly(nfs ? 'CLEARTEXT-NFS' : 'CLEARTEXT-RPC', first.frame, first.dir, what, ctx);
+    const detail: AnomalyDetail = { kind: 'rpc-on-dtls-tuple', label };
+    const a = anomaly(nfs ? 'CLEARTEXT-NFS' : 'CLEARTEXT-RPC', first.frame, first.dir, detail, ctx);
     anomalies.push(a);
     out = { ...out, verdict: 'cleartext', why: because(a), rpc };
   }
   return anomalies.length > 0 ? { ...out, anomalies } : out;
 }
 
-function readableText(m: ReadableMessage): string {
-  if (m.program === null) return 'an RPC reply (its call not seen)';
-  const proc = m.procedure === null ? ' (header cut by snaplen)' : ` ${m.procedure}`;
-  return `${m.kind === 'call' ? 'call' : 'reply'} ${m.program}${proc}`;
-}
-
-function times(n: number): string {
-  return n > 1 ? ` (and ${n - 1} more message${n === 2 ? '' : 's'})` : '';
+function readable(m: ReadableMessage): ReadableRpc {
+  return { kind: m.kind, program: m.program, procedure: m.procedure };
 }
 
 /**
@@ -199,17 +208,27 @@ function startTlsRules(v: FlowVerdict, rpc: RpcAnalyzer, tls: TlsAnalyzer, ctx: 
   let why: FlowReason | null = null;
   const before = f.before.first;
   if (before !== null) {
-    const what = `${readableText(before)} in the clear before STARTTLS, frame ${before.frame}${times(f.before.count)}`;
-    const a = anomaly('CLEARTEXT-BEFORE-STARTTLS', before.frame, before.dir, what, ctx);
+    const detail: AnomalyDetail = {
+      kind: 'cleartext-before-starttls',
+      message: readable(before),
+      frame: before.frame,
+      count: f.before.count,
+    };
+    const a = anomaly('CLEARTEXT-BEFORE-STARTTLS', before.frame, before.dir, detail, ctx);
     anomalies.push(a);
     why = because(a);
   }
   const late = f.oneSided.first;
   if (late !== null) {
-    const up = f.upgradeFrame[late.dir === 0 ? 1 : 0];
-    const peer = (late.dir === 0) !== (ctx.dirFlipped === true) ? 'server' : 'client';
-    const what = `only one side started TLS: ${readableText(late)} in the clear at frame ${late.frame}, after the ${peer} moved to TLS at frame ${up}${times(f.oneSided.count)}`;
-    const a = anomaly('STARTTLS-ONE-SIDED', late.frame, late.dir, what, ctx);
+    const detail: AnomalyDetail = {
+      kind: 'starttls-one-sided',
+      message: readable(late),
+      frame: late.frame,
+      peer: (late.dir === 0) !== (ctx.dirFlipped === true) ? 'server' : 'client',
+      upgradeFrame: f.upgradeFrame[late.dir === 0 ? 1 : 0],
+      count: f.oneSided.count,
+    };
+    const a = anomaly('STARTTLS-ONE-SIDED', late.frame, late.dir, detail, ctx);
     anomalies.push(a);
     why ??= because(a);
   }

@@ -20,7 +20,7 @@ import type { Flow } from '../flow/flow.js';
 import { FlowTable } from '../flow/flow-table.js';
 import { isTunnelPort, type PortSet } from '../flow/ports.js';
 import type { TcpDirection } from '../flow/tcp-stream.js';
-import { reasonText } from '../report/reason-text.js';
+import { anomalyResult, reasonText } from '../report/reason-text.js';
 import type { CaptureResult, FlowResult, UnlistedKind } from '../report/schema.js';
 import { BlindSpots } from './blind-spots.js';
 import { countEmptyUnlisted, countUnlisted, newUnlisted } from './unlisted.js';
@@ -406,7 +406,7 @@ export class CaptureAnalysis {
     if (v.rpc) r.rpc = v.rpc;
     const exposure = cls?.exposure();
     if (exposure) r.exposure = exposure;
-    if (v.anomalies && v.anomalies.length > 0) r.anomalies = v.anomalies;
+    if (v.anomalies && v.anomalies.length > 0) r.anomalies = v.anomalies.map(anomalyResult);
     if (cls && cls.evidence.dropped > 0) r.evidenceDropped = cls.evidence.dropped;
     const ctxToServer = c ? f.ctx : f.ctxB;
     const ctxToClient = c ? f.ctxB : f.ctx;

@@ -1,8 +1,67 @@
 /**
- * The text of a flow's verdict reason (FlowResult.verdictReason) from its typed facts (src/classify/facts.ts
- * FlowReason). The one place these sentences are made: analyzers and verdict rules only state facts.
+ * The text of a flow's verdict reason (FlowResult.verdictReason) and of its anomalies (FlowAnomaly.what) from their
+ * typed facts (src/classify/facts.ts FlowReason, AnomalyDetail). The one place these sentences are made: verdict
+ * rules only state facts.
  */
-import type { FlowReason, UpgradeDoubt } from '../classify/facts.js';
+import type {
+  AnomalyDetail,
+  AnomalyFact,
+  FlowAnomaly,
+  FlowReason,
+  PlaintextKind,
+  ReadableRpc,
+  UpgradeDoubt,
+} from '../classify/facts.js';
+
+const BODY: Record<PlaintextKind, string> = {
+  rpc: 'an ONC-RPC message',
+  zeros: 'zero-filled bytes',
+  ascii: 'printable text',
+  skewed: 'bytes far from random (chi-square)',
+};
+
+function readableText(m: ReadableRpc): string {
+  if (m.program === null) return 'an RPC reply (its call not seen)';
+  const proc = m.procedure === null ? ' (header cut by snaplen)' : ` ${m.procedure}`;
+  return `${m.kind === 'call' ? 'call' : 'reply'} ${m.program}${proc}`;
+}
+
+/** " (and N more messages)" after the first of `n`. */
+function more(n: number): string {
+  return n > 1 ? ` (and ${n - 1} more message${n === 2 ? '' : 's'})` : '';
+}
+
+export function anomalyText(d: AnomalyDetail): string {
+  switch (d.kind) {
+    case 'text':
+      return d.what;
+    case 'plaintext-in-records': {
+      const z = d.z === undefined ? '' : ` z=${d.z.toFixed(1)}`;
+      return `application-data record body is ${BODY[d.body]}${z}: not ciphertext`;
+    }
+    case 'handshake-failed':
+      return `handshake failed: ${d.failure}; ${d.appDataFlowed ? 'application data flowed' : 'no application data: nothing exposed'}`;
+    case 'null-cipher':
+      return d.suite;
+    case 'unexplained-bytes':
+      return `${d.bytes} bytes are neither TLS records nor a record tail after a gap`;
+    case 'dtls-epoch0':
+      return 'DTLS application data at epoch 0, before any keys: cleartext';
+    case 'rpc-on-dtls-tuple':
+      return `${d.label} in the clear in UDP datagrams on the DTLS 5-tuple`;
+    case 'cleartext-before-starttls':
+      return `${readableText(d.message)} in the clear before STARTTLS, frame ${d.frame}${more(d.count)}`;
+    case 'starttls-one-sided':
+      return `only one side started TLS: ${readableText(d.message)} in the clear at frame ${d.frame}, after the ${d.peer} moved to TLS at frame ${d.upgradeFrame}${more(d.count)}`;
+  }
+}
+
+/** The result's anomaly: the fact with its text. */
+export function anomalyResult(a: AnomalyFact): FlowAnomaly {
+  const r: FlowAnomaly = { code: a.code, frame: a.frame, what: anomalyText(a.detail) };
+  if (a.dir !== undefined) r.dir = a.dir;
+  return r;
+}
 
 const DOUBT: Record<UpgradeDoubt, string> = {
   'no-starttls-reply': 'no STARTTLS reply captured',
@@ -48,7 +107,7 @@ export function reasonText(r: FlowReason): string {
     case 'sslv2-hello':
       return `${reasonText(r.of)} (insecure: negotiated from an SSLv2-format ClientHello)`;
     case 'anomaly':
-      return r.what;
+      return anomalyText(r.detail);
     case 'unexplained-bytes':
       return `TLS record stream broken: ${r.bytes} bytes are neither TLS records nor a record tail after a gap: not proof of encryption`;
     case 'mid-stream': {

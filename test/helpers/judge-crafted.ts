@@ -5,7 +5,7 @@
 import { createCipheriv } from 'node:crypto';
 import type { FlowClassifier } from '../../src/classify/flow-classifier.js';
 import { flowVerdict } from '../../src/classify/verdict.js';
-import { reasonText } from '../../src/report/reason-text.js';
+import { anomalyResult, reasonText } from '../../src/report/reason-text.js';
 import type { FlowResult, TlsSummary } from '../../src/report/schema.js';
 import { judgeRun } from '../../src/verify/policy.js';
 import { flow } from '../unit/verify/flows.js';
@@ -40,7 +40,7 @@ export function judgeCrafted(
     verdictReason: reasonText(v.why),
   };
   if (v.tls) f.tls = v.tls;
-  if (v.anomalies) f.anomalies = v.anomalies;
+  if (v.anomalies) f.anomalies = v.anomalies.map(anomalyResult);
   if (o.gapToServer !== undefined) f.gaps = { toServer: o.gapToServer, toClient: 0 };
   const j = judgeRun(
     { captures: [], flows: [f], inputDamaged: false },

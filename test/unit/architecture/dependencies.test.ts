@@ -54,11 +54,19 @@ describe('dependency rules', () => {
       }
     }
   });
-  it('verdict reasons are facts: no module of src/classify makes their text (src/report/reason-text.ts does)', () => {
+  it('verdict reasons and anomalies are facts: src/report/reason-text.ts makes their text', () => {
     for (const name of readdirSync('src/classify').filter((n) => n.endsWith('.ts'))) {
       expect(readFileSync(join('src/classify', name), 'utf8'), name).not.toMatch(/\breason\s*:/);
     }
     expect(readFileSync('src/classify/registry.ts', 'utf8')).toMatch(/\bwhy: FlowReason;/);
+    // The verdict rules and the plaintext check build no text at all: their anomalies are AnomalyDetail facts.
+    for (const name of ['verdict.ts', 'plaintext-sampler.ts', 'registry.ts', 'flow-classifier.ts']) {
+      const code = readFileSync(join('src/classify', name), 'utf8')
+        .replace(/\/\*[\s\S]*?\*\//g, '')
+        .replace(/\/\/.*$/gm, '');
+      const templates = code.split('\n').filter((l) => l.includes('`') && !/new Error\(`/.test(l));
+      expect(templates, name).toEqual([]);
+    }
     expect(importsOf('src/engine').some((i) => i.from.endsWith('/report/reason-text.js'))).toBe(true);
   });
   it('src/protocol and src/decode know nothing of flows, analyzers, policy or reports', () => {

@@ -10,6 +10,7 @@ import { PlaintextSampler, SAMPLE_MAX } from '../../../src/classify/plaintext-sa
 import { TlsAnalyzer } from '../../../src/classify/tls-analyzer.js';
 import { flowVerdict } from '../../../src/classify/verdict.js';
 import { checkWindow, chiSquareUniform, chiSquareZ } from '../../../src/protocol/byte-randomness.js';
+import { anomalyResult } from '../../../src/report/reason-text.js';
 import {
   AUTH_NONE_CRED,
   authSys,
@@ -186,6 +187,14 @@ describe('PLAINTEXT-IN-RECORDS through the TLS analyzer and the verdict', () => 
     const v = flowVerdict(c, ctx);
     expect([v.class, v.verdict]).toEqual(['tls', 'cleartext']);
     expect(v.anomalies).toEqual([
+      {
+        code: 'PLAINTEXT-IN-RECORDS',
+        frame: 1,
+        dir: 'to-server',
+        detail: { kind: 'plaintext-in-records', body: 'rpc' },
+      },
+    ]);
+    expect(v.anomalies?.map(anomalyResult)).toEqual([
       {
         code: 'PLAINTEXT-IN-RECORDS',
         frame: 1,

@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { FrameBuilder, type Host, TCP_ACK, TCP_PSH, TCP_SYN } from '../../../bench/frames.js';
 import type { Dir, EvidenceLog } from '../../../src/classify/analyzer.js';
 import { BUILTIN_ANALYZERS, builtinRegistry } from '../../../src/classify/builtin-analyzers.js';
-import type { FlowReason } from '../../../src/classify/facts.js';
+import type { AnomalyFact, FlowReason } from '../../../src/classify/facts.js';
 import { FlowClassifier } from '../../../src/classify/flow-classifier.js';
 import {
   type AnalyzerEntry,
@@ -78,7 +78,8 @@ class WxAnalyzer implements ProtocolAnalyzer {
     if (this.plain !== null) {
       const p = this.plain;
       const dir = (p.dir === 0) !== (ctx.dirFlipped === true) ? 'to-server' : 'to-client';
-      const a = { code: 'PLAINTEXT-IN-RECORDS', frame: p.frame, dir, what: 'WX record with a plaintext body' } as const;
+      const detail = { kind: 'text', what: 'WX record with a plaintext body' } as const;
+      const a: AnomalyFact = { code: 'PLAINTEXT-IN-RECORDS', frame: p.frame, dir, detail };
       return { class: 'opaque', verdict: 'cleartext', why: { kind: 'anomaly', ...a }, anomalies: [a] };
     }
     // Records both ways, but nothing says what protects them: never proof.

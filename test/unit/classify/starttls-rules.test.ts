@@ -8,7 +8,7 @@ import { createCipheriv } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { FlowClassifier } from '../../../src/classify/flow-classifier.js';
 import { flowVerdict } from '../../../src/classify/verdict.js';
-import { reasonText } from '../../../src/report/reason-text.js';
+import { anomalyResult, anomalyText, reasonText } from '../../../src/report/reason-text.js';
 import type { FlowResult } from '../../../src/report/schema.js';
 import { judgeRun } from '../../../src/verify/policy.js';
 import { authSys, callMsg, compound, replyMsg, record as rpcRecord, Xdr } from '../../adversarial/builders/rpc.js';
@@ -64,7 +64,7 @@ function run(segs: Seg[]) {
   };
   if (v.tls) f.tls = v.tls;
   if (v.rpc) f.rpc = v.rpc;
-  if (v.anomalies) f.anomalies = v.anomalies;
+  if (v.anomalies) f.anomalies = v.anomalies.map(anomalyResult);
   const j = judgeRun({ captures: [], flows: [f], inputDamaged: false }, { minGrade: 'strong', minTls: '1.2' });
   return {
     class: v.class,
@@ -73,7 +73,7 @@ function run(segs: Seg[]) {
     findings: j.findings.map((x) => x.code).sort(),
     exit: j.exitCode,
     reason: reasonText(v.why),
-    what: (v.anomalies ?? []).map((a) => a.what),
+    what: (v.anomalies ?? []).map((a) => anomalyText(a.detail)),
   };
 }
 

@@ -3,8 +3,8 @@
  * text (issue 10: writers alone make display strings). One sample per kind, with the exact text it gives.
  */
 import { describe, expect, it } from 'vitest';
-import type { FlowReason } from '../../../src/classify/facts.js';
-import { reasonText } from '../../../src/report/reason-text.js';
+import type { AnomalyDetail, FlowReason } from '../../../src/classify/facts.js';
+import { anomalyResult, anomalyText, reasonText } from '../../../src/report/reason-text.js';
 
 type Kind = FlowReason['kind'];
 
@@ -42,7 +42,10 @@ const SAMPLES: Record<Kind, [FlowReason, string]> = {
     },
     'TLS 1.2 X (insecure: negotiated from an SSLv2-format ClientHello)',
   ],
-  anomaly: [{ kind: 'anomaly', code: 'STARTTLS-ONE-SIDED', frame: 9, what: 'only one side' }, 'only one side'],
+  anomaly: [
+    { kind: 'anomaly', code: 'DTLS-EPOCH0-DATA', frame: 9, detail: { kind: 'dtls-epoch0' } },
+    'DTLS application data at epoch 0, before any keys: cleartext',
+  ],
   'unexplained-bytes': [
     { kind: 'unexplained-bytes', bytes: 17 },
     'TLS record stream broken: 17 bytes are neither TLS records nor a record tail after a gap: not proof of encryption',
@@ -129,5 +132,74 @@ describe('reasonText', () => {
     expect(reasonText({ kind: 'dtls-epoch0', records: 3 })).toBe(
       'DTLS application data at epoch 0, before any keys: cleartext (3 records)',
     );
+  });
+});
+
+const RPC_CALL = { kind: 'call', program: 'nfs/4', procedure: 'COMPOUND' } as const;
+
+/** Every anomaly detail once, with the exact FlowAnomaly.what it gives. */
+const ANOMALIES: Record<AnomalyDetail['kind'], [AnomalyDetail, string]> = {
+  text: [{ kind: 'text', what: 'as the analyzer said' }, 'as the analyzer said'],
+  'plaintext-in-records': [
+    { kind: 'plaintext-in-records', body: 'skewed', z: 41.26 },
+    'application-data record body is bytes far from random (chi-square) z=41.3: not ciphertext',
+  ],
+  'handshake-failed': [
+    { kind: 'handshake-failed', failure: 'fatal alert handshake_failure', appDataFlowed: false },
+    'handshake failed: fatal alert handshake_failure; no application data: nothing exposed',
+  ],
+  'null-cipher': [{ kind: 'null-cipher', suite: 'TLS_SHA384_SHA384' }, 'TLS_SHA384_SHA384'],
+  'unexplained-bytes': [
+    { kind: 'unexplained-bytes', bytes: 5 },
+    '5 bytes are neither TLS records nor a record tail after a gap',
+  ],
+  'dtls-epoch0': [{ kind: 'dtls-epoch0' }, 'DTLS application data at epoch 0, before any keys: cleartext'],
+  'rpc-on-dtls-tuple': [
+    { kind: 'rpc-on-dtls-tuple', label: 'NFSv3' },
+    'NFSv3 in the clear in UDP datagrams on the DTLS 5-tuple',
+  ],
+  'cleartext-before-starttls': [
+    { kind: 'cleartext-before-starttls', message: RPC_CALL, frame: 4, count: 3 },
+    'call nfs/4 COMPOUND in the clear before STARTTLS, frame 4 (and 2 more messages)',
+  ],
+  'starttls-one-sided': [
+    {
+      kind: 'starttls-one-sided',
+      message: { kind: 'reply', program: null, procedure: null },
+      frame: 12,
+      peer: 'client',
+      upgradeFrame: 9,
+      count: 1,
+    },
+    'only one side started TLS: an RPC reply (its call not seen) in the clear at frame 12, after the client moved to TLS at frame 9',
+  ],
+};
+
+describe('anomalyText and anomalyResult', () => {
+  it('gives each kind of anomaly detail its exact text', () => {
+    for (const [kind, [fact, text]] of Object.entries(ANOMALIES)) {
+      expect(fact.kind).toBe(kind);
+      expect(anomalyText(fact), kind).toBe(text);
+    }
+    expect(
+      anomalyText({ kind: 'cleartext-before-starttls', message: { ...RPC_CALL, procedure: null }, frame: 4, count: 2 }),
+    ).toBe('call nfs/4 (header cut by snaplen) in the clear before STARTTLS, frame 4 (and 1 more message)');
+  });
+
+  it('the result anomaly carries code, frame, direction and the text; no direction stays absent', () => {
+    expect(
+      anomalyResult({ code: 'DTLS-EPOCH0-DATA', frame: 3, dir: 'to-client', detail: { kind: 'dtls-epoch0' } }),
+    ).toEqual({
+      code: 'DTLS-EPOCH0-DATA',
+      frame: 3,
+      dir: 'to-client',
+      what: 'DTLS application data at epoch 0, before any keys: cleartext',
+    });
+    const none = anomalyResult({
+      code: 'TLS-RECORD-VIOLATION',
+      frame: 0,
+      detail: { kind: 'unexplained-bytes', bytes: 1 },
+    });
+    expect('dir' in none).toBe(false);
   });
 });
