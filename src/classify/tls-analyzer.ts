@@ -226,6 +226,8 @@ class DirState {
   afterHello = 0;
   /** Bytes this way the walk may leave unsynced: a record tail at a mid-stream start or after each gap. */
   unsyncAllowance = 0;
+  /** Frame at which unsyncedBytes first went past unsyncAllowance (0: never). */
+  unexplainedFrame = 0;
   gapBytes = 0;
   gapCount = 0;
   /** First four body bytes of a handshake record after CCS (plaintext check). */
@@ -346,6 +348,17 @@ export class TlsAnalyzer implements StreamAnalyzer {
       unsyncedBytes: { toServer: a.unsyncedBytes, toClient: b.unsyncedBytes },
       notCaptured: notCaptured === null ? null : notCaptured === 0 ? 'to-server' : 'to-client',
     };
+  }
+
+  /** Where unexplained bytes first appeared: the frame at which a direction's unsynced bytes first went past its allowance. */
+  get firstUnexplained(): { frame: number; dir: Dir } | null {
+    let best: { frame: number; dir: Dir } | null = null;
+    for (const dir of [0, 1] as const) {
+      const d = this.dirs[dir];
+      if (d.unexplainedFrame === 0 || d.unsyncedBytes <= d.unsyncAllowance) continue;
+      if (best === null || d.unexplainedFrame < best.frame) best = { frame: d.unexplainedFrame, dir };
+    }
+    return best;
   }
 
   /** Bytes beyond what record tails at a mid-stream start or after gaps explain. */
@@ -576,6 +589,7 @@ export class TlsAnalyzer implements StreamAnalyzer {
    */
   private examineRun(s: DirState, dir: Dir, data: Uint8Array, off: number, len: number, frame: number): void {
     s.unsyncedBytes += len;
+    if (s.unexplainedFrame === 0 && s.unsyncedBytes > s.unsyncAllowance) s.unexplainedFrame = frame;
     if (this.readable) return;
     if (probeRpcRecord(data, off, len)) {
       this.readableAt(s, dir, frame, 'ONC-RPC');

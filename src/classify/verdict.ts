@@ -148,7 +148,8 @@ function tlsStreamRules(v: FlowVerdict, t: TlsAnalyzer, ctx: FlowContext): FlowV
   if (t.unexplainedBytes > 0) {
     if (!t.events.some((e) => e.code === 'TLS-RECORD-VIOLATION')) {
       const detail: AnomalyDetail = { kind: 'unexplained-bytes', bytes: t.unexplainedBytes };
-      anomalies.push(anomaly('TLS-RECORD-VIOLATION', 0, null, detail, ctx));
+      const at = t.firstUnexplained;
+      anomalies.push(anomaly('TLS-RECORD-VIOLATION', at?.frame ?? 0, at?.dir ?? null, detail, ctx));
       out = { ...out, anomalies };
     }
     set('unknown', { kind: 'unexplained-bytes', bytes: t.unexplainedBytes });

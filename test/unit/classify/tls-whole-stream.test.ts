@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { FlowClassifier } from '../../../src/classify/flow-classifier.js';
+import { flowVerdict } from '../../../src/classify/verdict.js';
 import { AUTH_NONE_CRED, callMsg, record as rpcRecord } from '../../adversarial/builders/rpc.js';
 import { bytes, clientHelloBody, hsMsg, record, serverHelloBody } from '../../adversarial/builders/tls.js';
 import { judgeCrafted, keystream } from '../../helpers/judge-crafted.js';
@@ -138,6 +139,17 @@ describe('whole-stream TLS: adversarial cases and legitimate twins', () => {
     // The gap falls after the client's Finished; the run after it starts inside a record (700 bytes of its tail).
     const r = run({ ...session, up: [CH, CCS, FIN(1), [...keystream(700, 11)], APP(2), APP(9)], gapUp: true });
     expect(r).toEqual({ verdict: 'encrypted', anomalies: ['CAPTURE-GAP'], findings: ['CAPTURE-GAP'], exit: 4 });
+  });
+  it('random bytes where a record should start (no gap to explain them): unknown, TLS-RECORD-VIOLATION at their frame', () => {
+    const c = new FlowClassifier('tcp', true);
+    const feed = (dir: 0 | 1, b: Uint8Array, frame: number) => c.tcpData(dir, b, 0, b.length, frame);
+    feed(0, bytes(CH, CCS, FIN(1), APP(2)), 1);
+    feed(1, bytes(SH, CCS, FIN(3), APP(4)), 2);
+    feed(1, bytes(APP(5)), 3);
+    feed(0, Uint8Array.from(keystream(20_000, 12)), 4); // past the allowance of a mid-record start
+    const v = flowVerdict(c, { loopback: false, tunnelPort: false, onServicePort: true, payloadBytes: 1000 });
+    expect(v.verdict).toBe('unknown');
+    expect(v.anomalies?.map((a) => [a.code, a.frame])).toEqual([['TLS-RECORD-VIOLATION', 4]]);
   });
   it('mid-stream with readable RPC between records: cleartext', () => {
     const r = run({ up: [APP(1), APP(2), APP(5), RPC], down: [APP(3)] });
