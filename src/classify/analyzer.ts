@@ -3,17 +3,21 @@
  * Analyzers are per-flow state machines over pure decoders in src/protocol; they never throw on bad bytes:
  * malformed input sets a flag/evidence entry on the analyzer and deep parsing stops.
  */
+import type { EvidenceFact } from './facts.js';
 
 /** 0 = client to server, 1 = server to client. */
 export type Dir = 0 | 1;
 export const TO_SERVER: Dir = 0;
 export const TO_CLIENT: Dir = 1;
 
-/** One line of evidence: which frame showed what. Never contains payload bytes. */
+/**
+ * One entry of evidence: which frame showed what, as a typed fact (src/report/evidence-text.ts makes its text).
+ * Never contains payload bytes.
+ */
 export interface Evidence {
   frame: number;
   dir?: 'to-server' | 'to-client';
-  what: string;
+  fact: EvidenceFact;
 }
 
 /** Bounded evidence list: keeps the first `cap` entries and counts the rest. */
@@ -21,12 +25,12 @@ export class EvidenceLog {
   readonly items: Evidence[] = [];
   dropped = 0;
   constructor(readonly cap = 16) {}
-  add(frame: number, dir: Dir | undefined, what: string): void {
+  add(frame: number, dir: Dir | undefined, fact: EvidenceFact): void {
     if (this.items.length >= this.cap) {
       this.dropped++;
       return;
     }
-    const e: Evidence = { frame, what };
+    const e: Evidence = { frame, fact };
     if (dir !== undefined) e.dir = dir === 0 ? 'to-server' : 'to-client';
     this.items.push(e);
   }

@@ -69,7 +69,7 @@ export class RpcFlow implements ProtocolAnalyzer {
     if (used < length && this.rpc.upgradedToTls(dir)) {
       if (this.tls === null) {
         this.tls = new TlsAnalyzer(this.evidence, this.opts.handshakeOnly === true);
-        this.evidence.add(frame, dir, 'RPC-with-TLS: TLS starts on the same connection after STARTTLS');
+        this.evidence.add(frame, dir, { kind: 'rpc-with-tls-starts' });
       }
       this.toTls[dir] = true;
       this.tls.onData(dir, data, offset + used, length - used, frame);
@@ -168,7 +168,7 @@ export class DtlsFlow implements ProtocolAnalyzer {
   onDatagram(dir: Dir, data: Uint8Array, offset: number, length: number, frame: number): void {
     if (!this.noted) {
       this.noted = true;
-      this.evidence.add(frame, dir, 'DTLS record header');
+      this.evidence.add(frame, dir, { kind: 'dtls-record-header' });
     }
     this.dtls.onDatagram(dir, data, offset, length, frame);
   }

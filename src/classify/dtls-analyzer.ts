@@ -127,8 +127,7 @@ export class DtlsAnalyzer implements DatagramAnalyzer {
         return;
       }
       if (kind !== 'dtls' && kind !== 'other') {
-        if (this.demuxed[kind]++ === 0)
-          this.evidence.add(frame, dir, `${kind.toUpperCase()} datagram beside DTLS (RFC 7983)`);
+        if (this.demuxed[kind]++ === 0) this.evidence.add(frame, dir, { kind: 'demux-beside-dtls', protocol: kind });
         return;
       }
     }
@@ -145,7 +144,7 @@ export class DtlsAnalyzer implements DatagramAnalyzer {
         this.onAppData(dir, frame);
         if (!this.unifiedNoted) {
           this.unifiedNoted = true;
-          this.evidence.add(frame, dir, 'DTLS 1.3 unified-header (encrypted) records');
+          this.evidence.add(frame, dir, { kind: 'dtls13-unified-header' });
         }
         if (n < 0) return; // connection id of unknown length: the rest of the datagram is this record
         pos += n;
@@ -154,7 +153,7 @@ export class DtlsAnalyzer implements DatagramAnalyzer {
       const r = this.rec;
       if (!readDtlsRecord(data, pos, end, r, this.cidLength(dir))) {
         this.badDatagrams++;
-        if (this.valid) this.evidence.add(frame, dir, 'bytes in the datagram are not a DTLS record');
+        if (this.valid) this.evidence.add(frame, dir, { kind: 'not-a-dtls-record' });
         this.valid = false;
         return;
       }
@@ -199,7 +198,7 @@ export class DtlsAnalyzer implements DatagramAnalyzer {
     if (this.cleartextRpc === null) {
       this.cleartextRpc = new RpcAnalyzer('udp', this.evidence);
       this.cleartextRpcFirst = { frame, dir };
-      this.evidence.add(frame, dir, 'cleartext ONC-RPC datagram on the DTLS 5-tuple');
+      this.evidence.add(frame, dir, { kind: 'cleartext-rpc-on-dtls' });
     }
     this.cleartextRpc.onDatagram(dir, data, offset, length, frame);
   }
@@ -214,7 +213,7 @@ export class DtlsAnalyzer implements DatagramAnalyzer {
     this.appData[dir]++;
     if (!this.bothWaysNoted && this.appData[0] > 0 && this.appData[1] > 0) {
       this.bothWaysNoted = true;
-      this.evidence.add(frame, dir, 'application data records both ways');
+      this.evidence.add(frame, dir, { kind: 'app-data-both-ways' });
     }
   }
 
@@ -224,7 +223,7 @@ export class DtlsAnalyzer implements DatagramAnalyzer {
         this.epoch0Records++;
         if (this.epoch0Data === null) {
           this.epoch0Data = { frame, dir };
-          this.evidence.add(frame, dir, 'application data at epoch 0 (no keys yet: cleartext)');
+          this.evidence.add(frame, dir, { kind: 'dtls-epoch0-data' });
         }
       } else this.sample(dir, data, r.bodyOff, r.bodyLen, frame);
       this.onAppData(dir, frame);
@@ -243,7 +242,7 @@ export class DtlsAnalyzer implements DatagramAnalyzer {
     const f = this.frag;
     while (pos < end) {
       if (!readDtlsFragment(data, pos, end, f)) {
-        this.hello.onMalformed('DTLS handshake fragment header inconsistent', dir, frame);
+        this.hello.onMalformed({ problem: 'fragment-header' }, dir, frame);
         return;
       }
       this.onFragment(dir, data, f, frame);
@@ -264,7 +263,7 @@ export class DtlsAnalyzer implements DatagramAnalyzer {
       return;
     }
     if (f.msgLen > MSG_CAP) {
-      this.hello.onMalformed(`handshake message length ${f.msgLen} over the cap`, dir, frame);
+      this.hello.onMalformed({ problem: 'over-cap', length: f.msgLen }, dir, frame);
       return;
     }
     const ra = this.reasm[dir];
@@ -282,17 +281,17 @@ export class DtlsAnalyzer implements DatagramAnalyzer {
     if (type === HS_CLIENT_HELLO) {
       const r = parseClientHello(buf, off, len, true);
       if (r.ok) this.hello.onClientHello(r.value, dir, frame);
-      else this.hello.onMalformed(r.error, dir, frame);
+      else this.hello.onMalformed({ problem: 'decoder', error: r.error }, dir, frame);
     } else if (type === HS_SERVER_HELLO) {
       const r = parseServerHello(buf, off, len);
       if (r.ok) this.hello.onServerHello(r.value, dir, frame);
-      else this.hello.onMalformed(r.error, dir, frame);
+      else this.hello.onMalformed({ problem: 'decoder', error: r.error }, dir, frame);
     } else if (type === HS_HELLO_VERIFY_REQUEST) {
       const r = parseHelloVerifyRequest(buf, off, len);
-      if (!r.ok) this.hello.onMalformed(r.error, dir, frame);
+      if (!r.ok) this.hello.onMalformed({ problem: 'decoder', error: r.error }, dir, frame);
       else if (!this.helloVerifyRequest) {
         this.helloVerifyRequest = true;
-        this.evidence.add(frame, dir, `HelloVerifyRequest (cookie ${r.value.cookieLength} bytes)`);
+        this.evidence.add(frame, dir, { kind: 'hello-verify-request', cookieLength: r.value.cookieLength });
       }
     }
   }

@@ -215,6 +215,13 @@ export type FlowReason =
   | { kind: 'nfs-cleartext'; nfsVersion: string; loopback: boolean; headersCut: number }
   | { kind: 'rpc-cleartext'; programs: string[]; headersCut: number };
 
+/** Why a TLS handshake failed: a plaintext fatal alert before establishment, a HelloRetryRequest never followed by a
+ * ServerHello, or a suite the negotiated version does not allow (`version`: wire value). */
+export type HandshakeFailure =
+  | { cause: 'fatal-alert'; description: number }
+  | { cause: 'retry-without-server-hello' }
+  | { cause: 'suite-not-allowed'; suite: number; version: number };
+
 /** What a plaintext check found inside application-data records (src/classify/plaintext-sampler.ts). */
 export type PlaintextKind = 'rpc' | 'zeros' | 'ascii' | 'skewed';
 
@@ -229,13 +236,18 @@ export interface ReadableRpc {
 
 /**
  * What an anomaly found, as typed facts (src/report/reason-text.ts makes FlowAnomaly.what of it). `text` is for
- * analyzer events that still bring their own sentence (the TLS record walk's events).
+ * analyzers that bring their own sentence (plug-in analyzers of the registry).
  */
 export type AnomalyDetail =
   | { kind: 'text'; what: string }
   | { kind: 'plaintext-in-records'; body: PlaintextKind; z?: number }
-  /** `failure` is the TLS analyzer's account of the failed handshake. */
-  | { kind: 'handshake-failed'; failure: string; appDataFlowed: boolean }
+  /** `failure`: why the TLS analyzer counts the handshake as failed. */
+  | { kind: 'handshake-failed'; failure: HandshakeFailure; appDataFlowed: boolean }
+  /** Events of the TLS record walk. */
+  | { kind: 'sslv2-hello'; version: number; cipherSpecs: number; sslv2Only: number }
+  | { kind: 'capture-gap'; bytes: number }
+  | { kind: 'readable-in-tls'; what: ReadableKind; where: ReadableWhere; frame: number }
+  | { kind: 'record-violation'; violation: RecordViolation }
   | { kind: 'null-cipher'; suite: string }
   | { kind: 'unexplained-bytes'; bytes: number }
   | { kind: 'dtls-epoch0' }
@@ -260,3 +272,110 @@ export interface AnomalyFact {
   dir?: 'to-server' | 'to-client';
   detail: AnomalyDetail;
 }
+
+/** Where readable bytes turned up in a TLS stream. */
+export type ReadableWhere = 'after-fin' | 'after-gap' | 'after-alert' | 'after-handshake' | 'in-place-of-records';
+
+/** What readable bytes in a TLS stream were. */
+export type ReadableKind = 'rpc' | 'text' | 'zeros';
+
+/** A record-layer rule the TLS stream broke once the ServerHello fixed the session (TLS-RECORD-VIOLATION). */
+export type RecordViolation =
+  | { rule: 'record-version'; version: number; expected: number }
+  | { rule: 'tls13-record-length'; length: number; limit: number }
+  | { rule: 'heartbeat' }
+  /** Bytes after this side's FIN (at `finFrame`). */
+  | { rule: 'bytes-after-fin'; finFrame: number }
+  | { rule: 'ccs-after-protected' }
+  | { rule: 'app-data-before-ccs' }
+  /** A plaintext handshake message of this type where only encrypted ones may be. */
+  | { rule: 'plaintext-handshake'; type: number };
+
+/** Why a handshake message could not be read: a decoder's own account, or a rule of the analyzer. */
+export type MalformedHandshake =
+  | { problem: 'decoder'; error: string }
+  | { problem: 'over-cap'; length: number }
+  | { problem: 'fragment-header' };
+
+/** How a COMPOUND's operation walk ended. */
+export type CompoundEnd = 'complete' | 'incomplete' | 'truncated';
+
+/** Why an RPC message could not be read to its end. */
+export type RpcMalformed = 'wrap-token-cut' | 'header-cut' | 'opaque-overrun' | 'bad-header' | 'bad-compound-header';
+
+/**
+ * One evidence entry as a typed fact (issue 10: analyzers record what a frame showed; src/report/evidence-text.ts
+ * makes FlowEvidence.what of it). Numbers stay numbers (wire versions, suite ids, lengths, counts); labels
+ * ("nfs/4", procedure names) are the ones the summaries use. Never payload bytes.
+ */
+export type EvidenceFact =
+  /** A plug-in analyzer's own sentence (analyzers of the registry outside src/classify; no built-in one uses it). */
+  | { kind: 'text'; what: string }
+  // ---- TLS and DTLS hellos (HelloState) ----
+  /** `versions`: wire values offered (supported_versions, else the legacy version). */
+  | { kind: 'client-hello'; dtls: boolean; versions: number[]; sni?: string; alpn?: string[]; cookie: boolean }
+  | { kind: 'hello-retry-request'; suite: number }
+  | { kind: 'server-hello'; dtls: boolean; version: number; suite: number; resumed: boolean }
+  | { kind: 'malformed-handshake'; malformed: MalformedHandshake }
+  /** A plaintext alert (level, description), or an encrypted one. */
+  | { kind: 'alert'; encrypted: boolean; level: number; description: number }
+  // ---- the TLS record walk ----
+  | { kind: 'sslv2-hello'; version: number; cipherSpecs: number; sslv2Only: number }
+  | { kind: 'gap-inside-record'; bytes: number }
+  | { kind: 'gap-sync-lost'; bytes: number }
+  | { kind: 'record-sync-regained' }
+  | { kind: 'bad-stream-start' }
+  | { kind: 'mid-stream-start' }
+  | { kind: 'not-a-record-header'; afterRecords: number }
+  | { kind: 'readable-in-tls'; what: ReadableKind; where: ReadableWhere }
+  | { kind: 'record-violation'; violation: RecordViolation }
+  | { kind: 'app-data-both-ways' }
+  | { kind: 'handshake-over-cap' }
+  // ---- DTLS ----
+  /** A STUN/ZRTP/... datagram (RFC 7983 demultiplexing) on the DTLS 5-tuple. */
+  | { kind: 'demux-beside-dtls'; protocol: string }
+  | { kind: 'dtls13-unified-header' }
+  | { kind: 'not-a-dtls-record' }
+  | { kind: 'cleartext-rpc-on-dtls' }
+  | { kind: 'dtls-epoch0-data' }
+  | { kind: 'hello-verify-request'; cookieLength: number }
+  | { kind: 'dtls-record-header' }
+  // ---- flow classification ----
+  | { kind: 'rpc-with-tls-starts' }
+  | { kind: 'unrecognised-payload' }
+  // ---- ONC-RPC ----
+  | { kind: 'rpc-no-record-mark' }
+  | { kind: 'rpc-resynced' }
+  | { kind: 'rpc-record-mark-implausible' }
+  | { kind: 'rpc-bytes-missing'; bytes: number }
+  /** A message header cut by snaplen after `bytes`: a call (of `program` when captured), a reply, or unknown. */
+  | { kind: 'rpc-header-cut'; message: 'call' | 'reply' | null; program: string | null; bytes: number }
+  | { kind: 'rpc-upgraded-to-tls' }
+  | { kind: 'rpc-not-a-datagram' }
+  | { kind: 'compound-op-too-big'; cap: number }
+  | { kind: 'rpc-malformed'; problem: RpcMalformed }
+  | { kind: 'compound-cut'; opsLeft: number }
+  | { kind: 'compound-bad-op'; op: number }
+  | { kind: 'compound-op-unskippable'; op: number }
+  | { kind: 'gss-privacy-readable'; body: 'not-sealed' | 'not-a-wrap-token' }
+  | { kind: 'gss-trailing-bytes' }
+  /** A COMPOUND call and its first operations (`more`: further operations not listed). */
+  | {
+      kind: 'compound-call';
+      program: string;
+      flavor: number;
+      ops: string[];
+      more: boolean;
+      end: CompoundEnd;
+    }
+  | { kind: 'gss-credential-not-understood' }
+  | { kind: 'gss-privacy'; program: string }
+  | { kind: 'auth-tls-probe'; program: string }
+  /** An RPCSEC_GSS control procedure (`gssProc`) sent to a non-NULL procedure: its body is readable. */
+  | { kind: 'gss-control-on-proc'; gssProc: number; program: string; proc: number }
+  /** The first call of a program: procedure name when known, else its number; credential flavor. */
+  | { kind: 'rpc-call'; program: string; procedure: string | null; proc: number; flavor: number }
+  | { kind: 'starttls-reply'; toProbe: boolean }
+  | { kind: 'auth-tls-no-starttls' }
+  // ---- the engine (live capture) ----
+  | { kind: 'capture-drops'; packets: number };

@@ -127,7 +127,7 @@ export class FlowClassifier implements FlowAnalysis {
   private giveUp(frame: number): void {
     this.detected = 'opaque';
     if (this.onServicePort) {
-      this.evidence.add(frame, undefined, 'payload is neither ONC-RPC nor a TLS/DTLS record stream');
+      this.evidence.add(frame, undefined, { kind: 'unrecognised-payload' });
     }
   }
 }

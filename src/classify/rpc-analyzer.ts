@@ -42,7 +42,7 @@ import { PROG_NFS, PROG_NFS_CB, rpcProgramLabel, rpcProgramName } from '../proto
 import { RecordFramer, type RecordSink } from '../protocol/rpc-record.js';
 import { readU32, XdrCursor } from '../protocol/xdr.js';
 import type { DatagramAnalyzer, Dir, EvidenceLog, StreamAnalyzer } from './analyzer.js';
-import type { RpcSummary } from './facts.js';
+import type { CompoundEnd, EvidenceFact, RpcSummary } from './facts.js';
 import { PENDING_AUTH_TLS, PENDING_PRIVACY, PendingCalls } from './pending-calls.js';
 
 /** Most bytes of one record buffered per direction (a header or one COMPOUND operation must fit). */
@@ -53,6 +53,12 @@ export const PENDING_CAP = 4096;
 const COMPOUND_EVIDENCE = 4;
 /** Op names listed per COMPOUND evidence line. */
 const EVIDENCE_OPS = 12;
+/** How an unfinished COMPOUND is named among the exposed calls. */
+const COMPOUND_SUFFIX: Record<CompoundEnd, string> = {
+  complete: '',
+  incomplete: ' (incomplete)',
+  truncated: ' (truncated)',
+};
 /** After this many malformed records with no valid message at all the flow is declared not RPC. */
 const MALFORMED_GIVE_UP = 8;
 /** Need this many bytes at the start of a run to decide whether it starts a record. */
@@ -131,7 +137,9 @@ class DirState implements RecordSink {
   readonly walk = new CompoundWalk();
   opNames: string[] = [];
   logOps = false;
-  callLabel = '';
+  /** Program label and credential flavor of the current COMPOUND call. */
+  callProgram = '';
+  callFlavor = 0;
   /** Kerberos judging of the current message (see Judge). */
   judge = Judge.None;
   /** The current readable COMPOUND has an operation outside the lease/session set. */
@@ -235,7 +243,7 @@ export class RpcAnalyzer implements StreamAnalyzer, DatagramAnalyzer {
     const d = this.countingDir;
     if (d !== null && d.judge === Judge.Compound && !NFS4_LEASE_OPS.has(name)) {
       d.nonLease = true;
-      this.nameExposed(`${d.callLabel.split(' ')[0]} ${name}`);
+      this.nameExposed(`${d.callProgram} ${name}`);
     }
     if (d?.logOps && d.opNames.length <= EVIDENCE_OPS) d.opNames.push(name);
   };
@@ -382,11 +390,11 @@ export class RpcAnalyzer implements StreamAnalyzer, DatagramAnalyzer {
           d.fresh = false;
           d.resync = true;
           this.resyncs++;
-          this.evidence.add(frame, dir, 'stream does not start at an RPC record mark; waiting to resync');
+          this.evidence.add(frame, dir, { kind: 'rpc-no-record-mark' });
         }
         return length;
       } else if (d.resync) {
-        this.evidence.add(frame, dir, 'RPC record stream resynced');
+        this.evidence.add(frame, dir, { kind: 'rpc-resynced' });
         d.framer.reset();
         d.beginMessage();
       }
@@ -396,7 +404,7 @@ export class RpcAnalyzer implements StreamAnalyzer, DatagramAnalyzer {
     const used = d.framer.feed(data, offset, length, frame, d);
     if (d.framer.lost) {
       this.malformed++;
-      this.evidence.add(frame, dir, 'implausible RPC record mark; record stream lost');
+      this.evidence.add(frame, dir, { kind: 'rpc-record-mark-implausible' });
       this.loseSync(d);
       return length;
     }
@@ -417,7 +425,7 @@ export class RpcAnalyzer implements StreamAnalyzer, DatagramAnalyzer {
     if (d.phase === 'header' && d.skipLeft === 0 && !d.framer.atBoundary) {
       // In step, the header of the current message was still incomplete: it was cut by snaplen.
       this.cutMessage(d, d.buf ?? d.shortRun, 0, d.bufLen, frame);
-      this.evidence.add(frame, dir, `${length} bytes missing; RPC record stream broken`);
+      this.evidence.add(frame, dir, { kind: 'rpc-bytes-missing', bytes: length });
       this.loseSync(d);
       return;
     }
@@ -426,7 +434,7 @@ export class RpcAnalyzer implements StreamAnalyzer, DatagramAnalyzer {
       if (d.phase !== 'discard') d.skipLeft -= length;
       return;
     }
-    this.evidence.add(frame, dir, `${length} bytes missing; RPC record stream broken`);
+    this.evidence.add(frame, dir, { kind: 'rpc-bytes-missing', bytes: length });
     this.loseSync(d);
   }
 
@@ -449,18 +457,17 @@ export class RpcAnalyzer implements StreamAnalyzer, DatagramAnalyzer {
   /** Read a cut message header as far as it goes: type, program, version and procedure when present. */
   private cutMessage(d: DirState, buf: Uint8Array, off: number, len: number, frame: number): void {
     this.cut++;
-    let what = 'RPC message';
+    let message: 'call' | 'reply' | null = null;
     let program: string | null = null;
     const isCall = len >= 8 && readU32(buf, off + 4) === CALL;
     if (isCall) {
-      what = 'RPC call';
+      message = 'call';
       if (len >= 16) {
         const prog = readU32(buf, off + 12);
         const vers = len >= 20 ? readU32(buf, off + 16) : -1;
         const label = vers >= 0 ? rpcProgramLabel(prog, vers) : rpcProgramName(prog);
         this.programs.add(label);
         program = label;
-        what = `RPC call of ${label}`;
         if (prog === PROG_NFS) {
           this.nfsCallsSeen = true;
           // Whether the body is protected (RPCSEC_GSS privacy) is in the credential, which was not captured: the
@@ -468,12 +475,12 @@ export class RpcAnalyzer implements StreamAnalyzer, DatagramAnalyzer {
           if (vers > this.nfsVersMax && vers <= 4) this.nfsVersMax = vers;
         }
       }
-    } else if (len >= 8) what = 'RPC reply';
+    } else if (len >= 8) message = 'reply';
     // A cut header is still readable RPC, unless it shows the AUTH_TLS NULL probe (procedure 0, credential AUTH_TLS).
     const probe = isCall && len >= 28 && readU32(buf, off + 20) === 0 && readU32(buf, off + 24) === AUTH_TLS;
     if (!probe) this.noteReadable(d, isCall ? 'call' : 'reply', program, null, frame);
     if (this.cut <= CUT_EVIDENCE)
-      this.evidence.add(frame, d.dir, `${what}: headers cut by snaplen after ${len} bytes of the message`);
+      this.evidence.add(frame, d.dir, { kind: 'rpc-header-cut', message, program, bytes: len });
   }
 
   /**
@@ -521,7 +528,7 @@ export class RpcAnalyzer implements StreamAnalyzer, DatagramAnalyzer {
   private upgrade(d: DirState, frame: number, used: number): number {
     d.upgraded = true;
     this.tlsFacts.upgradeFrame[d.dir] = frame;
-    this.evidence.add(frame, d.dir, 'TLS record at an RPC record boundary after AUTH_TLS: upgraded to TLS');
+    this.evidence.add(frame, d.dir, { kind: 'rpc-upgraded-to-tls' });
     return used;
   }
 
@@ -531,7 +538,7 @@ export class RpcAnalyzer implements StreamAnalyzer, DatagramAnalyzer {
     const d = this.dirs[dir];
     if (!probeRpcDatagram(data, offset, length)) {
       this.malformed++;
-      if (this.malformed === 1) this.evidence.add(frame, dir, 'datagram is not an RPC message');
+      if (this.malformed === 1) this.evidence.add(frame, dir, { kind: 'rpc-not-a-datagram' });
       return;
     }
     d.frame = frame;
@@ -594,8 +601,8 @@ export class RpcAnalyzer implements StreamAnalyzer, DatagramAnalyzer {
   }
 
   private tooBig(d: DirState): void {
-    this.evidence.add(d.frame, d.dir, `one COMPOUND operation exceeds ${BODY_CAP} bytes: later operations not counted`);
-    this.finishCompound(d, ' (incomplete)');
+    this.evidence.add(d.frame, d.dir, { kind: 'compound-op-too-big', cap: BODY_CAP });
+    this.finishCompound(d, 'incomplete');
     d.phase = 'discard';
     d.bufLen = 0;
   }
@@ -603,24 +610,24 @@ export class RpcAnalyzer implements StreamAnalyzer, DatagramAnalyzer {
   /** The current message ended (record end, or end of datagram). */
   endMessage(d: DirState): void {
     if (d.phase === 'gsswrap') {
-      this.malformedMessage(d, 'RPCSEC_GSS privacy body ends inside its wrap token');
+      this.malformedMessage(d, { kind: 'rpc-malformed', problem: 'wrap-token-cut' });
       this.onWrap(d, false);
     } else if (d.phase === 'trail' && d.skipLeft > 0) this.onWrap(d, false);
     if (d.phase === 'header' || d.phase === 'compound') {
-      this.malformedMessage(d, 'RPC message ends inside its header');
+      this.malformedMessage(d, { kind: 'rpc-malformed', problem: 'header-cut' });
     } else if (d.phase === 'ops') {
-      this.malformedMessage(d, `COMPOUND ends before its last ${d.walk.left} operation(s)`);
-      this.finishCompound(d, ' (truncated)');
+      this.malformedMessage(d, { kind: 'compound-cut', opsLeft: d.walk.left });
+      this.finishCompound(d, 'truncated');
     } else if (d.skipLeft > 0) {
-      this.malformedMessage(d, 'opaque length runs past the end of the RPC message');
+      this.malformedMessage(d, { kind: 'rpc-malformed', problem: 'opaque-overrun' });
     }
-    if (d.judge === Judge.Compound) this.exposeCall(d, `${d.callLabel.split(' ')[0]} COMPOUND (unreadable)`);
+    if (d.judge === Judge.Compound) this.exposeCall(d, `${d.callProgram} COMPOUND (unreadable)`);
     d.beginMessage();
   }
 
-  private malformedMessage(d: DirState, what: string): void {
+  private malformedMessage(d: DirState, fact: EvidenceFact): void {
     this.malformed++;
-    this.evidence.add(d.frame, d.dir, what);
+    this.evidence.add(d.frame, d.dir, fact);
   }
 
   /** Parses from src[start, end) in the current phase; returns the bytes consumed. */
@@ -632,7 +639,7 @@ export class RpcAnalyzer implements StreamAnalyzer, DatagramAnalyzer {
         case 'header': {
           if (!parseRpcHeader(c, src, at, end, this.hdr)) {
             if (c.short && !c.bad) return at - start;
-            this.malformedMessage(d, 'invalid RPC message header');
+            this.malformedMessage(d, { kind: 'rpc-malformed', problem: 'bad-header' });
             d.phase = 'discard';
             return end - start;
           }
@@ -646,7 +653,7 @@ export class RpcAnalyzer implements StreamAnalyzer, DatagramAnalyzer {
           const r = d.walk.begin(c, d.cbCompound);
           if (r === 'more') return at - start;
           if (r === 'bad') {
-            this.malformedMessage(d, 'invalid COMPOUND header');
+            this.malformedMessage(d, { kind: 'rpc-malformed', problem: 'bad-compound-header' });
             d.phase = 'discard';
             return end - start;
           }
@@ -668,22 +675,18 @@ export class RpcAnalyzer implements StreamAnalyzer, DatagramAnalyzer {
               d.skipLeft = d.walk.skip;
               return end - start;
             case 'done':
-              this.finishCompound(d, '');
+              this.finishCompound(d, 'complete');
               d.phase = 'discard';
               d.skipLeft = d.walk.skip; // a trailing opaque past the window must still fit the message
               return end - start;
             case 'stop':
-              this.evidence.add(
-                d.frame,
-                d.dir,
-                `COMPOUND op ${d.walk.stopOp} cannot be skipped: later ops not counted`,
-              );
-              this.finishCompound(d, ' (incomplete)');
+              this.evidence.add(d.frame, d.dir, { kind: 'compound-op-unskippable', op: d.walk.stopOp });
+              this.finishCompound(d, 'incomplete');
               d.phase = 'discard';
               return end - start;
             default:
-              this.malformedMessage(d, `invalid COMPOUND operation ${d.walk.stopOp}`);
-              this.finishCompound(d, ' (incomplete)');
+              this.malformedMessage(d, { kind: 'compound-bad-op', op: d.walk.stopOp });
+              this.finishCompound(d, 'incomplete');
               d.phase = 'discard';
               return end - start;
           }
@@ -695,8 +698,8 @@ export class RpcAnalyzer implements StreamAnalyzer, DatagramAnalyzer {
           const kind = judgeWrapToken(src, c.pos, Math.min(end - c.pos, WRAP_HEAD_MAX), len);
           if (kind === null) return at - start;
           if (kind !== 'sealed') {
-            const what = kind === 'not-sealed' ? 'a wrap token without confidentiality' : 'not a GSS wrap token';
-            this.evidence.add(d.frame, d.dir, `RPCSEC_GSS privacy body is ${what}: readable`);
+            const body = kind === 'not-sealed' ? 'not-sealed' : 'not-a-wrap-token';
+            this.evidence.add(d.frame, d.dir, { kind: 'gss-privacy-readable', body });
             this.onWrap(d, false);
             return end - start;
           }
@@ -711,7 +714,7 @@ export class RpcAnalyzer implements StreamAnalyzer, DatagramAnalyzer {
         }
         case 'trail':
           if (end > at) {
-            this.evidence.add(d.frame, d.dir, 'bytes after the RPCSEC_GSS wrap token: readable');
+            this.evidence.add(d.frame, d.dir, { kind: 'gss-trailing-bytes' });
             this.onWrap(d, false);
           }
           d.phase = 'discard';
@@ -739,25 +742,30 @@ export class RpcAnalyzer implements StreamAnalyzer, DatagramAnalyzer {
     d.judge = Judge.None;
   }
 
-  private finishCompound(d: DirState, suffix: string): void {
+  private finishCompound(d: DirState, end: CompoundEnd): void {
     if (d.judge === Judge.Callback) {
       this.leaseCalls++;
       d.judge = Judge.None;
     } else if (d.judge === Judge.Compound) {
       // Every operation read and all of them lease/session management: allowed (info). Otherwise exposure.
-      if (suffix === '' && !d.nonLease) {
+      if (end === 'complete' && !d.nonLease) {
         if (d.walk.total > 0) this.leaseCalls++;
         d.judge = Judge.None;
       } else if (d.nonLease) {
         this.exposedCalls++;
         d.judge = Judge.None;
-      } else this.exposeCall(d, `${d.callLabel.split(' ')[0]} COMPOUND${suffix}`);
+      } else this.exposeCall(d, `${d.callProgram} COMPOUND${COMPOUND_SUFFIX[end]}`);
     }
     if (!d.logOps) return;
     d.logOps = false;
-    const more = d.opNames.length > EVIDENCE_OPS ? ', ...' : '';
-    const ops = d.opNames.slice(0, EVIDENCE_OPS).join(', ');
-    this.evidence.add(d.frame, d.dir, `CALL ${d.callLabel} COMPOUND (${ops}${more})${suffix}`);
+    this.evidence.add(d.frame, d.dir, {
+      kind: 'compound-call',
+      program: d.callProgram,
+      flavor: d.callFlavor,
+      ops: d.opNames.slice(0, EVIDENCE_OPS),
+      more: d.opNames.length > EVIDENCE_OPS,
+      end,
+    });
   }
 
   /** A valid header was decoded: account for it and choose the next phase. */
@@ -811,19 +819,19 @@ export class RpcAnalyzer implements StreamAnalyzer, DatagramAnalyzer {
     }
     let service = -1;
     if (credFlavor === RPCSEC_GSS) {
-      if (!h.gssOk) this.evidence.add(d.frame, d.dir, 'RPCSEC_GSS credential not understood');
+      if (!h.gssOk) this.evidence.add(d.frame, d.dir, { kind: 'gss-credential-not-understood' });
       else {
         service = h.gss.service;
         const name = gssServiceName(service);
         if (name) this.gssServices.add(name);
         if (service === GSS_SVC_PRIVACY && !this.loggedPrivacy) {
           this.loggedPrivacy = true;
-          this.evidence.add(d.frame, d.dir, `RPCSEC_GSS privacy: ${label} arguments encrypted`);
+          this.evidence.add(d.frame, d.dir, { kind: 'gss-privacy', program: label });
         }
       }
     }
     if (credFlavor === AUTH_TLS && h.proc === 0 && !this.authTls) {
-      this.evidence.add(d.frame, d.dir, `AUTH_TLS NULL probe (${label})`);
+      this.evidence.add(d.frame, d.dir, { kind: 'auth-tls-probe', program: label });
       this.loggedPrograms.add(label); // the probe line already names the call
     }
     if (credFlavor === AUTH_TLS) this.authTls = true;
@@ -846,41 +854,37 @@ export class RpcAnalyzer implements StreamAnalyzer, DatagramAnalyzer {
     // procedure and carry no NFS body; privacy bodies must be sealed wrap tokens; any other non-NULL call is readable
     // and exposes file data or names unless it is a lease/session-only COMPOUND or a callback.
     if (credFlavor === RPCSEC_GSS && h.gssOk && !gssData && h.proc !== 0) {
-      this.evidence.add(
-        d.frame,
-        d.dir,
-        `RPCSEC_GSS ${gssProcName(h.gss.proc)} on ${label} proc ${h.proc}: body readable`,
-      );
+      this.evidence.add(d.frame, d.dir, {
+        kind: 'gss-control-on-proc',
+        gssProc: h.gss.proc,
+        program: label,
+        proc: h.proc,
+      });
       this.exposeCall(d, `${label} ${gssProcName(h.gss.proc)} on proc ${h.proc}`);
     } else if (privacy && h.proc !== 0) {
       d.phase = 'gsswrap';
     } else if (gssData && h.proc !== 0 && !compound) {
       this.exposeProc(d, label, h.prog, h.vers, h.proc, procName);
     }
-    if (isNfs && h.vers < 4) {
-      if (procName) this.countOp(procName);
+    const nfs23 = isNfs && h.vers < 4;
+    if (nfs23 && procName) this.countOp(procName);
+    if (nfs23 || !compound || !gssData || privacy) {
       if (first)
-        this.evidence.add(
-          d.frame,
-          d.dir,
-          `CALL ${label} ${procName ?? `proc ${h.proc}`} ${authFlavorName(credFlavor)}`,
-        );
-      return;
-    }
-    if (!compound || !gssData || privacy) {
-      if (first)
-        this.evidence.add(
-          d.frame,
-          d.dir,
-          `CALL ${label} ${procName ?? `proc ${h.proc}`} ${authFlavorName(credFlavor)}`,
-        );
+        this.evidence.add(d.frame, d.dir, {
+          kind: 'rpc-call',
+          program: label,
+          procedure: procName,
+          proc: h.proc,
+          flavor: credFlavor,
+        });
       return;
     }
     d.judge = isNfs ? Judge.Compound : Judge.Callback;
     d.cbCompound = !isNfs;
     d.gssIntegSkip = service === GSS_SVC_INTEGRITY ? 8 : 0;
     d.phase = 'compound';
-    d.callLabel = `${label} ${authFlavorName(credFlavor)}`;
+    d.callProgram = label;
+    d.callFlavor = credFlavor;
     if (this.compoundsLogged < COMPOUND_EVIDENCE) {
       this.compoundsLogged++;
       d.logOps = true;
@@ -916,12 +920,9 @@ export class RpcAnalyzer implements StreamAnalyzer, DatagramAnalyzer {
         this.tlsFacts.startTlsFrame = d.frame;
         this.tlsFacts.startTlsDir = d.dir;
       }
-      const what = callAuthTls
-        ? 'REPLY verifier STARTTLS (to the AUTH_TLS probe)'
-        : 'REPLY verifier STARTTLS (call not seen)';
-      this.evidence.add(d.frame, d.dir, what);
+      this.evidence.add(d.frame, d.dir, { kind: 'starttls-reply', toProbe: callAuthTls });
     } else if (callAuthTls) {
-      this.evidence.add(d.frame, d.dir, 'REPLY to AUTH_TLS probe without STARTTLS verifier');
+      this.evidence.add(d.frame, d.dir, { kind: 'auth-tls-no-starttls' });
     }
   }
 }

@@ -6,7 +6,7 @@
  */
 
 import { checkWindow, WINDOW_LEN } from '../protocol/byte-randomness.js';
-import { cipherSuiteLabel, cipherSuiteName, gradeTls } from '../protocol/cipher-suites.js';
+import { cipherSuiteName, gradeTls } from '../protocol/cipher-suites.js';
 import { probeRpcRecord } from '../protocol/rpc.js';
 import { readSslv2ClientHello, type Sslv2ClientHello } from '../protocol/sslv2.js';
 import { isTls13Suite } from '../protocol/tls-grade.js';
@@ -35,7 +35,17 @@ import {
 } from '../protocol/tls-record.js';
 import { isTls13Draft, isTls13Family, tlsVersionName } from '../protocol/tls-versions.js';
 import type { Dir, EvidenceLog, StreamAnalyzer } from './analyzer.js';
-import type { TlsSummary, TlsWalkFacts } from './facts.js';
+import type {
+  AnomalyDetail,
+  EvidenceFact,
+  HandshakeFailure,
+  MalformedHandshake,
+  ReadableKind,
+  ReadableWhere,
+  RecordViolation,
+  TlsSummary,
+  TlsWalkFacts,
+} from './facts.js';
 import { PlaintextSampler } from './plaintext-sampler.js';
 
 const MAX_ALERTS = 8;
@@ -83,14 +93,15 @@ export class HelloState {
     if (this.clientHello !== null) return;
     this.clientHello = ch;
     this.clientHelloDir = dir;
-    const versions = offeredVersions(ch)
-      .map((v) => tlsVersionName(v, this.dtls))
-      .join(', ');
-    let what = `ClientHello offers ${versions}`;
-    if (ch.sni !== undefined) what += `; SNI ${ch.sni}`;
-    if (ch.alpn !== undefined && ch.alpn.length > 0) what += `; ALPN ${ch.alpn.join(',')}`;
-    if (ch.cookieLength > 0) what += '; with cookie';
-    this.evidence.add(frame, dir, what);
+    const fact: EvidenceFact = {
+      kind: 'client-hello',
+      dtls: this.dtls,
+      versions: offeredVersions(ch),
+      cookie: ch.cookieLength > 0,
+    };
+    if (ch.sni !== undefined) fact.sni = ch.sni;
+    if (ch.alpn !== undefined) fact.alpn = ch.alpn;
+    this.evidence.add(frame, dir, fact);
   }
 
   /** Returns true when this was the real ServerHello (not a HelloRetryRequest). */
@@ -101,23 +112,26 @@ export class HelloState {
         this.retryRequest = sh;
         this.retryRequestDir = dir;
       }
-      this.evidence.add(frame, dir, `HelloRetryRequest (${cipherSuiteLabel(sh.cipherSuite)})`);
+      this.evidence.add(frame, dir, { kind: 'hello-retry-request', suite: sh.cipherSuite });
       return false;
     }
     if (this.serverHello !== null) return true;
     this.serverHello = sh;
     this.serverHelloDir = dir;
     this.serverHelloFrame = frame;
-    const v = tlsVersionName(negotiatedVersion(sh), this.dtls);
-    let what = `ServerHello selects ${v} ${cipherSuiteLabel(sh.cipherSuite)}`;
-    if (this.resumed()) what += '; session resumed';
-    this.evidence.add(frame, dir, what);
+    this.evidence.add(frame, dir, {
+      kind: 'server-hello',
+      dtls: this.dtls,
+      version: negotiatedVersion(sh),
+      suite: sh.cipherSuite,
+      resumed: this.resumed(),
+    });
     return true;
   }
 
-  onMalformed(what: string, dir: Dir, frame: number): void {
+  onMalformed(malformed: MalformedHandshake, dir: Dir, frame: number): void {
     this.malformedHandshake = true;
-    this.evidence.add(frame, dir, `malformed handshake: ${what}`);
+    this.evidence.add(frame, dir, { kind: 'malformed-handshake', malformed });
   }
 
   onAlert(level: number, description: number, name: string, encrypted: boolean, dir: Dir, frame: number): void {
@@ -126,7 +140,7 @@ export class HelloState {
       return;
     }
     this.alerts.push({ level, description, name, encrypted });
-    this.evidence.add(frame, dir, encrypted ? 'alert (encrypted)' : `alert ${name}`);
+    this.evidence.add(frame, dir, { kind: 'alert', encrypted, level, description });
   }
 
   resumed(): boolean {
@@ -247,10 +261,13 @@ export interface TlsEvent {
     | 'SSLV2-HELLO';
   frame: number;
   dir: Dir | null;
-  what: string;
+  detail: AnomalyDetail;
 }
 
 const MAX_EVENTS = 8;
+const HEARTBEAT: RecordViolation = { rule: 'heartbeat' };
+const CCS_AFTER_PROTECTED: RecordViolation = { rule: 'ccs-after-protected' };
+const APP_DATA_BEFORE_CCS: RecordViolation = { rule: 'app-data-before-ccs' };
 const TLS13_MAX_RECORD = 16384 + 256;
 /** Handshake message types of RFC 8446 / 5246 (plaintext check after ChangeCipherSpec). */
 const HS_TYPES = new Set([0, 1, 2, 4, 5, 6, 8, 11, 12, 13, 14, 15, 16, 20, 21, 22, 23, 24, 254]);
@@ -298,7 +315,7 @@ export class TlsAnalyzer implements StreamAnalyzer {
   /** Record version every record must carry once the ServerHello fixed it (null before). */
   private expectVersion: number | null = null;
   /** A plaintext fatal alert before establishment, or another failure of the handshake (null if none). */
-  private failure: { frame: number; dir: Dir; what: string } | null = null;
+  private failure: { frame: number; dir: Dir; failure: HandshakeFailure } | null = null;
   /** Readable bytes were found (the flow is cleartext). */
   readable = false;
   /** The client opened with an SSLv2-format CLIENT-HELLO (null if not). */
@@ -312,10 +329,10 @@ export class TlsAnalyzer implements StreamAnalyzer {
     this.hello = new HelloState(evidence, false);
   }
 
-  private event(code: TlsEvent['code'], frame: number, dir: Dir | null, what: string): void {
+  private event(code: TlsEvent['code'], frame: number, dir: Dir | null, detail: AnomalyDetail): void {
     if (this.events.some((e) => e.code === code && e.dir === dir)) return;
     if (this.events.length >= MAX_EVENTS) return;
-    this.events.push({ code, frame, dir, what });
+    this.events.push({ code, frame, dir, detail });
   }
 
   /** The session is, or may still turn out to be, TLS 1.3 (a HelloRetryRequest, or 1.3 offered and no ServerHello yet). */
@@ -369,11 +386,11 @@ export class TlsAnalyzer implements StreamAnalyzer {
   }
 
   /** Why the handshake failed, or null (fatal alert before establishment, HRR without ServerHello, bad suite). */
-  get handshakeFailure(): { frame: number; dir: Dir | null; what: string } | null {
+  get handshakeFailure(): { frame: number; dir: Dir | null; failure: HandshakeFailure } | null {
     if (this.failure !== null) return this.failure;
     const h = this.hello;
     if (h.helloRetryRequest && h.serverHello === null)
-      return { frame: 0, dir: h.retryRequestDir, what: 'HelloRetryRequest with no second ServerHello' };
+      return { frame: 0, dir: h.retryRequestDir, failure: { cause: 'retry-without-server-hello' } };
     return null;
   }
 
@@ -417,7 +434,7 @@ export class TlsAnalyzer implements StreamAnalyzer {
     if (s.finFrame !== 0 && s.finFrame < frame && !s.afterFin) {
       // Nothing may follow a side's FIN (RFC 9293 3.10.7.4): bytes after it are injected or a new stream, never proof.
       s.afterFin = true;
-      this.violation(dir, frame, `bytes after this side's FIN (frame ${s.finFrame})`);
+      this.violation(dir, frame, { rule: 'bytes-after-fin', finFrame: s.finFrame });
     }
     if (s.mode === 'invalid') return length;
     let pos = offset;
@@ -476,11 +493,9 @@ export class TlsAnalyzer implements StreamAnalyzer {
     s.skip = h.length;
     s.wantHello = false;
     s.mode = 'sync';
-    const v = tlsVersionName(h.version, false);
-    const only = h.sslv2Only > 0 ? `, ${h.sslv2Only} of them SSLv2-only` : '';
-    const what = `SSLv2-format ClientHello (asks for ${v}; ${h.cipherSpecs} cipher specs${only})`;
-    this.event('SSLV2-HELLO', frame, dir, what);
-    this.evidence.add(frame, dir, what);
+    const hello = { version: h.version, cipherSpecs: h.cipherSpecs, sslv2Only: h.sslv2Only };
+    this.event('SSLV2-HELLO', frame, dir, { kind: 'sslv2-hello', ...hello });
+    this.evidence.add(frame, dir, { kind: 'sslv2-hello', ...hello });
   }
 
   /** A FIN from this direction: later bytes this way are after the close. */
@@ -496,7 +511,7 @@ export class TlsAnalyzer implements StreamAnalyzer {
     s.gapCount++;
     s.last = 'gap';
     s.winLen = 0; // a window never spans bytes the capture did not show
-    this.event('CAPTURE-GAP', frame, dir, `${length} bytes not captured`);
+    this.event('CAPTURE-GAP', frame, dir, { kind: 'capture-gap', bytes: length });
     // The bytes after a gap may start inside a record: up to one record's tail is expected to not resync.
     s.unsyncAllowance += TLS_MAX_RECORD_LEN + TLS_RECORD_HEADER_LEN;
     if (s.mode !== 'sync') return;
@@ -505,7 +520,7 @@ export class TlsAnalyzer implements StreamAnalyzer {
       s.bodyLeft -= length;
       if (s.type === CT_APPLICATION_DATA) this.plaintext.skip(dir, length);
       s.alertLen = 3; // alert bytes (if any) are lost
-      this.evidence.add(frame, dir, `gap of ${length} bytes inside a record; record sync kept`);
+      this.evidence.add(frame, dir, { kind: 'gap-inside-record', bytes: length });
       if (s.bodyLeft === 0) this.endRecord(s, dir, frame);
       return;
     }
@@ -513,7 +528,7 @@ export class TlsAnalyzer implements StreamAnalyzer {
     s.hdrLen = 0;
     s.bodyLeft = 0;
     s.hsLen = 0;
-    this.evidence.add(frame, dir, `gap of ${length} bytes; record sync lost`);
+    this.evidence.add(frame, dir, { kind: 'gap-sync-lost', bytes: length });
   }
 
   summary(): TlsSummary {
@@ -534,7 +549,7 @@ export class TlsAnalyzer implements StreamAnalyzer {
     if (ok) {
       if (s.mode === 'hunt') {
         this.resyncs++;
-        this.evidence.add(frame, dir, 'record sync regained at a record header');
+        this.evidence.add(frame, dir, { kind: 'record-sync-regained' });
       }
       s.mode = 'sync';
       s.hdrLen = 0;
@@ -546,11 +561,11 @@ export class TlsAnalyzer implements StreamAnalyzer {
       // If the other side's hello was captured, this side's start was captured too: its bytes must be records.
       if (this.hello.clientHello !== null || this.hello.serverHello !== null || this.sslv2 !== null) {
         this.valid = false;
-        this.evidence.add(frame, dir, 'bytes at stream start are not a TLS record header');
+        this.evidence.add(frame, dir, { kind: 'bad-stream-start' });
       } else {
         // Mid-stream: the first bytes may be the tail of a record.
         s.unsyncAllowance += TLS_MAX_RECORD_LEN + TLS_RECORD_HEADER_LEN;
-        this.evidence.add(frame, dir, 'no TLS record header at the first bytes seen (mid-stream?)');
+        this.evidence.add(frame, dir, { kind: 'mid-stream-start' });
       }
       s.mode = 'hunt';
     }
@@ -568,7 +583,7 @@ export class TlsAnalyzer implements StreamAnalyzer {
     s.hs = null;
     s.bodyLeft = 0;
     s.hdrLen = 0;
-    this.evidence.add(frame, dir, `bytes after ${s.records} records are not a TLS record header`);
+    this.evidence.add(frame, dir, { kind: 'not-a-record-header', afterRecords: s.records });
     if (len > 0) {
       if (probeTls(data, off, len)) {
         s.mode = 'sync';
@@ -592,14 +607,14 @@ export class TlsAnalyzer implements StreamAnalyzer {
     if (s.unexplainedFrame === 0 && s.unsyncedBytes > s.unsyncAllowance) s.unexplainedFrame = frame;
     if (this.readable) return;
     if (probeRpcRecord(data, off, len)) {
-      this.readableAt(s, dir, frame, 'ONC-RPC');
+      this.readableAt(s, dir, frame, 'rpc');
       return;
     }
     // Before this side sent protected records, its stream may hold plaintext handshake messages (certificates are
     // full of printable names and URLs): only once it is protected is text or zeros where records go readable data.
     if (!s.protectedSeen) return;
     const kind = this.windows(s, data, off, len);
-    if (kind !== null) this.readableAt(s, dir, frame, kind === 'text' ? 'printable text' : 'zero-filled bytes');
+    if (kind !== null) this.readableAt(s, dir, frame, kind);
   }
 
   /**
@@ -632,20 +647,20 @@ export class TlsAnalyzer implements StreamAnalyzer {
     return null;
   }
 
-  private readableAt(s: DirState, dir: Dir, frame: number, what: string): void {
+  private readableAt(s: DirState, dir: Dir, frame: number, what: ReadableKind): void {
     this.readable = true;
-    const where =
+    const where: ReadableWhere =
       s.finFrame !== 0 && s.finFrame < frame
-        ? 'after FIN'
+        ? 'after-fin'
         : s.last === 'gap'
-          ? 'after a gap'
+          ? 'after-gap'
           : s.last === 'alert'
-            ? 'after an alert (close_notify)'
+            ? 'after-alert'
             : this.hello.serverHello !== null || s.records > 0
-              ? 'after the handshake'
-              : 'in place of TLS records';
-    this.event('TLS-PLAINTEXT-AFTER-HANDSHAKE', frame, dir, `${what} in the clear ${where}, frame ${frame}`);
-    this.evidence.add(frame, dir, `readable ${what} ${where}`);
+              ? 'after-handshake'
+              : 'in-place-of-records';
+    this.event('TLS-PLAINTEXT-AFTER-HANDSHAKE', frame, dir, { kind: 'readable-in-tls', what, where, frame });
+    this.evidence.add(frame, dir, { kind: 'readable-in-tls', what, where });
   }
 
   private startRecord(s: DirState, dir: Dir, hbuf: Uint8Array, hoff: number, frame: number): boolean {
@@ -678,18 +693,12 @@ export class TlsAnalyzer implements StreamAnalyzer {
     const version = (hbuf[hoff + 1]! << 8) | hbuf[hoff + 2]!;
     // A ClientHello's record may carry 0x0301; every later record carries the session's record version.
     if (version !== this.expectVersion && !(t === CT_HANDSHAKE && !s.ccs && !wasProtected))
-      this.violation(
-        dir,
-        frame,
-        `record version 0x${version.toString(16)} differs from 0x${this.expectVersion.toString(16)}`,
-      );
+      this.violation(dir, frame, { rule: 'record-version', version, expected: this.expectVersion });
     if (tls13 && len > TLS13_MAX_RECORD)
-      this.violation(dir, frame, `TLS 1.3 record of ${len} bytes (limit ${TLS13_MAX_RECORD})`);
-    if (t === 24) this.violation(dir, frame, 'heartbeat record');
-    if (tls13 && t === CT_CHANGE_CIPHER_SPEC && wasProtected)
-      this.violation(dir, frame, 'ChangeCipherSpec after protected records (TLS 1.3)');
-    if (t === CT_APPLICATION_DATA && !tls13 && !wasProtected && !s.ccs)
-      this.violation(dir, frame, 'application data before this side sent ChangeCipherSpec');
+      this.violation(dir, frame, { rule: 'tls13-record-length', length: len, limit: TLS13_MAX_RECORD });
+    if (t === 24) this.violation(dir, frame, HEARTBEAT);
+    if (tls13 && t === CT_CHANGE_CIPHER_SPEC && wasProtected) this.violation(dir, frame, CCS_AFTER_PROTECTED);
+    if (t === CT_APPLICATION_DATA && !tls13 && !wasProtected && !s.ccs) this.violation(dir, frame, APP_DATA_BEFORE_CCS);
   }
 
   /** The real ServerHello: fixes the record version; a suite its version does not allow fails the handshake. */
@@ -700,15 +709,19 @@ export class TlsAnalyzer implements StreamAnalyzer {
     this.expectVersion = tls13 ? (draft ? this.dirs[dir].recVersion : 0x0303) : sh.legacyVersion;
     const suite13 = isTls13Suite(sh.cipherSuite);
     if (tls13 !== suite13 && this.failure === null) {
-      const v = tlsVersionName(negotiatedVersion(sh), false);
-      this.failure = { frame, dir, what: `${cipherSuiteLabel(sh.cipherSuite)} is not a suite ${v} allows` };
+      const failure: HandshakeFailure = {
+        cause: 'suite-not-allowed',
+        suite: sh.cipherSuite,
+        version: negotiatedVersion(sh),
+      };
+      this.failure = { frame, dir, failure };
     }
   }
 
-  private violation(dir: Dir, frame: number, what: string): void {
+  private violation(dir: Dir, frame: number, violation: RecordViolation): void {
     this.valid = false;
-    this.event('TLS-RECORD-VIOLATION', frame, dir, what);
-    this.evidence.add(frame, dir, what);
+    this.event('TLS-RECORD-VIOLATION', frame, dir, { kind: 'record-violation', violation });
+    this.evidence.add(frame, dir, { kind: 'record-violation', violation });
   }
 
   private onBody(s: DirState, dir: Dir, data: Uint8Array, pos: number, take: number, frame: number): void {
@@ -730,7 +743,7 @@ export class TlsAnalyzer implements StreamAnalyzer {
       this.appData[dir]++;
       if (!this.bothWaysNoted && this.appData[0] > 0 && this.appData[1] > 0) {
         this.bothWaysNoted = true;
-        this.evidence.add(frame, dir, 'application data records both ways');
+        this.evidence.add(frame, dir, { kind: 'app-data-both-ways' });
       }
     } else if (s.type === CT_CHANGE_CIPHER_SPEC) {
       // TLS 1.3's compatibility ChangeCipherSpec (RFC 8446 D.4) protects nothing: plaintext hellos may follow it.
@@ -739,7 +752,7 @@ export class TlsAnalyzer implements StreamAnalyzer {
       const p = s.peek;
       const msgLen = (p[1]! << 16) | (p[2]! << 8) | p[3]!;
       if (HS_TYPES.has(p[0]!) && msgLen + 4 === s.recLen) {
-        this.violation(dir, frame, `plaintext handshake message (type ${p[0]}) where only encrypted ones may be`);
+        this.violation(dir, frame, { rule: 'plaintext-handshake', type: p[0]! });
       } else if (s.ccs) {
         s.protectedSeen = true; // encrypted Finished (or renegotiation under encryption)
       }
@@ -753,7 +766,7 @@ export class TlsAnalyzer implements StreamAnalyzer {
           this.failure = {
             frame,
             dir,
-            what: `fatal alert ${alertDescriptionName(desc)} before the session was established`,
+            failure: { cause: 'fatal-alert', description: desc },
           };
         this.hello.onAlert(level, desc, `${alertLevelName(level)} ${alertDescriptionName(desc)}`, false, dir, frame);
       } else {
@@ -768,7 +781,7 @@ export class TlsAnalyzer implements StreamAnalyzer {
       if (s.hsLen + take > HS_CAP) {
         s.wantHello = false;
         s.hs = null;
-        this.evidence.add(frame, dir, 'handshake message larger than the reassembly cap; hello not parsed');
+        this.evidence.add(frame, dir, { kind: 'handshake-over-cap' });
         return;
       }
       const bigger = new Uint8Array(Math.min(HS_CAP, Math.max(s.hs.length * 2, s.hsLen + take)));
@@ -788,7 +801,7 @@ export class TlsAnalyzer implements StreamAnalyzer {
       const len = (hs[off + 1]! << 16) | (hs[off + 2]! << 8) | hs[off + 3]!;
       if (4 + len > HS_CAP) {
         s.wantHello = false;
-        this.hello.onMalformed(`handshake message length ${len} over the cap`, dir, frame);
+        this.hello.onMalformed({ problem: 'over-cap', length: len }, dir, frame);
         break;
       }
       if (s.hsLen - off < 4 + len) break;
@@ -816,12 +829,12 @@ export class TlsAnalyzer implements StreamAnalyzer {
     if (type === HS_CLIENT_HELLO) {
       const r = parseClientHello(buf, off, len, false);
       if (r.ok) this.hello.onClientHello(r.value, dir, frame);
-      else this.hello.onMalformed(r.error, dir, frame);
+      else this.hello.onMalformed({ problem: 'decoder', error: r.error }, dir, frame);
       s.wantHello = false;
     } else if (type === HS_SERVER_HELLO) {
       const r = parseServerHello(buf, off, len);
       if (!r.ok) {
-        this.hello.onMalformed(r.error, dir, frame);
+        this.hello.onMalformed({ problem: 'decoder', error: r.error }, dir, frame);
         s.wantHello = false;
       } else if (this.hello.onServerHello(r.value, dir, frame)) {
         s.wantHello = false;

@@ -108,8 +108,7 @@ function tlsStreamRules(v: FlowVerdict, t: TlsAnalyzer, ctx: FlowContext): FlowV
   s.walk = w;
   const anomalies = [...(v.anomalies ?? [])];
   for (const e of t.events) {
-    if (e.code !== 'SUITE-NOT-SEEN')
-      anomalies.push(anomaly(e.code, e.frame, e.dir, { kind: 'text', what: e.what }, ctx));
+    if (e.code !== 'SUITE-NOT-SEEN') anomalies.push(anomaly(e.code, e.frame, e.dir, e.detail, ctx));
   }
   let out: FlowVerdict = anomalies.length > 0 ? { ...v, anomalies } : v;
   const set = (verdict: Verdict, why: FlowReason) => {
@@ -121,13 +120,17 @@ function tlsStreamRules(v: FlowVerdict, t: TlsAnalyzer, ctx: FlowContext): FlowV
       kind: 'anomaly',
       code: plain.code,
       frame: plain.frame,
-      detail: { kind: 'text', what: plain.what },
+      detail: plain.detail,
     });
     return out;
   }
   const failure = t.handshakeFailure;
   if (failure !== null) {
-    const detail: AnomalyDetail = { kind: 'handshake-failed', failure: failure.what, appDataFlowed: t.appDataBothWays };
+    const detail: AnomalyDetail = {
+      kind: 'handshake-failed',
+      failure: failure.failure,
+      appDataFlowed: t.appDataBothWays,
+    };
     const a = anomaly('TLS-HANDSHAKE-FAILED', failure.frame, failure.dir, detail, ctx);
     anomalies.push(a);
     out = { ...out, anomalies };

@@ -20,6 +20,7 @@ import type { Flow } from '../flow/flow.js';
 import { FlowTable } from '../flow/flow-table.js';
 import { isTunnelPort, type PortSet } from '../flow/ports.js';
 import type { TcpDirection } from '../flow/tcp-stream.js';
+import { evidenceResult, evidenceText } from '../report/evidence-text.js';
 import { anomalyResult, reasonText } from '../report/reason-text.js';
 import type { CaptureResult, FlowResult, UnlistedKind } from '../report/schema.js';
 import { BlindSpots } from './blind-spots.js';
@@ -398,7 +399,7 @@ export class CaptureAnalysis {
       class: v.class,
       verdict: v.verdict,
       verdictReason: reasonText(v.why),
-      evidence: cls ? cls.evidence.items : [],
+      evidence: cls ? cls.evidence.items.map(evidenceResult) : [],
     };
     this.refreshCounters(r, f);
     if (v.tls) r.tls = v.tls;
@@ -469,7 +470,7 @@ export function markDrops(flows: FlowResult[], windows: readonly DropWindow[]): 
     for (const w of windows) if (w.fromSec <= to && w.toSec >= from) n += w.count;
     if (n === 0) continue;
     r.captureDrops = n;
-    const note = `the capture dropped ${n} packets while this flow was active`;
+    const note = evidenceText({ kind: 'capture-drops', packets: n });
     r.evidence.push({ frame: r.lastFrame, what: note });
     if (r.verdict === 'unknown') r.verdictReason = `${r.verdictReason}; ${note}`;
   }

@@ -8,10 +8,15 @@ import type {
   AnomalyFact,
   FlowAnomaly,
   FlowReason,
+  HandshakeFailure,
   PlaintextKind,
   ReadableRpc,
   UpgradeDoubt,
 } from '../classify/facts.js';
+import { cipherSuiteLabel } from '../protocol/cipher-suites.js';
+import { alertDescriptionName } from '../protocol/tls-record.js';
+import { tlsVersionName } from '../protocol/tls-versions.js';
+import { READABLE_KIND, READABLE_WHERE, sslv2HelloText, violationText } from './evidence-text.js';
 
 const BODY: Record<PlaintextKind, string> = {
   rpc: 'an ONC-RPC message',
@@ -31,6 +36,17 @@ function more(n: number): string {
   return n > 1 ? ` (and ${n - 1} more message${n === 2 ? '' : 's'})` : '';
 }
 
+function failureText(f: HandshakeFailure): string {
+  switch (f.cause) {
+    case 'fatal-alert':
+      return `fatal alert ${alertDescriptionName(f.description)} before the session was established`;
+    case 'retry-without-server-hello':
+      return 'HelloRetryRequest with no second ServerHello';
+    case 'suite-not-allowed':
+      return `${cipherSuiteLabel(f.suite)} is not a suite ${tlsVersionName(f.version, false)} allows`;
+  }
+}
+
 export function anomalyText(d: AnomalyDetail): string {
   switch (d.kind) {
     case 'text':
@@ -40,7 +56,15 @@ export function anomalyText(d: AnomalyDetail): string {
       return `application-data record body is ${BODY[d.body]}${z}: not ciphertext`;
     }
     case 'handshake-failed':
-      return `handshake failed: ${d.failure}; ${d.appDataFlowed ? 'application data flowed' : 'no application data: nothing exposed'}`;
+      return `handshake failed: ${failureText(d.failure)}; ${d.appDataFlowed ? 'application data flowed' : 'no application data: nothing exposed'}`;
+    case 'sslv2-hello':
+      return sslv2HelloText(d.version, d.cipherSpecs, d.sslv2Only);
+    case 'capture-gap':
+      return `${d.bytes} bytes not captured`;
+    case 'readable-in-tls':
+      return `${READABLE_KIND[d.what]} in the clear ${READABLE_WHERE[d.where]}, frame ${d.frame}`;
+    case 'record-violation':
+      return violationText(d.violation);
     case 'null-cipher':
       return d.suite;
     case 'unexplained-bytes':

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { EvidenceLog } from '../../../src/classify/analyzer.js';
 import { DtlsAnalyzer } from '../../../src/classify/dtls-analyzer.js';
 import { probeDtls } from '../../../src/protocol/dtls.js';
+import { evidenceText } from '../../../src/report/evidence-text.js';
 import { bytes, clientHelloBody, dtlsHs, dtlsRecord, serverHelloBody, u16 } from '../../adversarial/builders/tls.js';
 
 const CH = clientHelloBody({ dtls: true, version: 0xfefd, sni: 'dtls.example', suites: [0xc02f, 0xc030] });
@@ -57,7 +58,7 @@ describe('DtlsAnalyzer', () => {
     expect(s.offeredVersions).toEqual(['DTLS 1.2']);
     expect(s.recordVersion).toBe('DTLS 1.0');
     expect(s.records).toEqual({ changeCipherSpec: 1, alert: 0, handshake: 7, applicationData: 2, other: 0 });
-    expect(ev.items.map((e) => e.what)).toEqual([
+    expect(ev.items.map((e) => evidenceText(e.fact))).toEqual([
       'ClientHello offers DTLS 1.2; SNI dtls.example',
       'HelloVerifyRequest (cookie 4 bytes)',
       'ServerHello selects DTLS 1.2 TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 (0xc030)',

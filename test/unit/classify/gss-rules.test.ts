@@ -2,10 +2,12 @@
  * Kerberos rules (issue 11, tested on real bytes in issue 12's lab): what is exposed without RPCSEC_GSS privacy.
  * Crafted messages: privacy bodies as RFC 4121 / RFC 1964 wrap tokens, integrity bodies as rpc_gss_integ_data.
  */
+
 import { describe, expect, it } from 'vitest';
 import { type Dir, EvidenceLog } from '../../../src/classify/analyzer.js';
 import { RpcAnalyzer } from '../../../src/classify/rpc-analyzer.js';
 import { judgeWrapToken } from '../../../src/protocol/gss.js';
+import { evidenceText } from '../../../src/report/evidence-text.js';
 import { op } from '../../adversarial/builders/nfs4.js';
 import {
   authSys,
@@ -107,7 +109,7 @@ describe('RPCSEC_GSS exposure rules', () => {
     feed(a, 0, record(callMsg(8, NFS, 4, 1, gssCred(PRIV, 1), compound(0, [op.putrootfh(), op.write(100)]))));
     expect(a.gssPrivacy).toBe(false);
     expect(a.summary().gssExposed).toEqual(['nfs/4 INIT on proc 1']);
-    expect(ev.items.map((e) => e.what)).toContain('RPCSEC_GSS INIT on nfs/4 proc 1: body readable');
+    expect(ev.items.map((e) => evidenceText(e.fact))).toContain('RPCSEC_GSS INIT on nfs/4 proc 1: body readable');
   });
 
   it('legitimate twin: INIT, CONTINUE_INIT and DESTROY on the NULL procedure carry no NFS body', () => {
@@ -123,7 +125,7 @@ describe('RPCSEC_GSS exposure rules', () => {
     feed(a, 0, record(callMsg(10, NFS, 4, 1, gssCred(PRIV), privBody(wrapToken(80, 0x00)))));
     expect(a.gssPrivacy).toBe(false);
     expect(a.summary().gssUnsealed).toBe(1);
-    expect(ev.items.map((e) => e.what)).toContain(
+    expect(ev.items.map((e) => evidenceText(e.fact))).toContain(
       'RPCSEC_GSS privacy body is a wrap token without confidentiality: readable',
     );
   });

@@ -61,7 +61,7 @@ class WxAnalyzer implements ProtocolAnalyzer {
       this.records[dir]++;
       if ((h[2]! & 1) !== 0 && this.plain === null) {
         this.plain = { frame, dir };
-        this.evidence.add(frame, dir, 'WX record flagged plaintext');
+        this.evidence.add(frame, dir, { kind: 'text', what: 'WX record flagged plaintext' });
       }
       this.need[dir] = (h[3]! << 8) | h[4]!;
       h.length = 0;

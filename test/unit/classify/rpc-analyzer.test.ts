@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type Dir, EvidenceLog } from '../../../src/classify/analyzer.js';
 import { BODY_CAP, RpcAnalyzer } from '../../../src/classify/rpc-analyzer.js';
+import { evidenceText } from '../../../src/report/evidence-text.js';
 import { op } from '../../adversarial/builders/nfs4.js';
 import {
   AUTH_NONE_CRED,
@@ -110,7 +111,7 @@ describe('RpcAnalyzer over TCP', () => {
     expect(a.summary().nfsVersion).toBe('NFSv3');
     expect(a.authSysMachineName).toBe('secret-host');
     expect(JSON.stringify(ev.items)).not.toContain('secret-host');
-    expect(ev.items[0]!.what).toBe('CALL nfs/3 NULL AUTH_SYS');
+    expect(evidenceText(ev.items[0]!.fact)).toBe('CALL nfs/3 NULL AUTH_SYS');
   });
 
   it('counts OPEN + WRITE + GETATTR when the WRITE data is larger than the buffer cap', () => {
@@ -122,7 +123,9 @@ describe('RpcAnalyzer over TCP', () => {
       const s = a.summary();
       expect(s.operations).toEqual({ GETATTR: 1, OPEN: 1, PUTFH: 1, WRITE: 1 });
       expect(s.malformed).toBe(0);
-      expect(ev.items.map((e) => e.what)).toContain('CALL nfs/4 AUTH_SYS COMPOUND (PUTFH, OPEN, WRITE, GETATTR)');
+      expect(ev.items.map((e) => evidenceText(e.fact))).toContain(
+        'CALL nfs/4 AUTH_SYS COMPOUND (PUTFH, OPEN, WRITE, GETATTR)',
+      );
       expect(JSON.stringify(ev.items)).not.toContain('new-file');
     }
   });
@@ -141,7 +144,7 @@ describe('RpcAnalyzer over TCP', () => {
     feed(a, 0, next.subarray(20), [], 6); // the tail of a record: must not be read as a record
     feed(a, 0, after, [], 7);
     expect(a.summary().operations).toEqual({ GETATTR: 1, GETFH: 1, PUTFH: 1, WRITE: 1 });
-    expect(ev.items.map((e) => e.what)).toContain('RPC record stream resynced');
+    expect(ev.items.map((e) => evidenceText(e.fact))).toContain('RPC record stream resynced');
   });
 
   it('resyncs when the capture starts inside a record', () => {
@@ -207,7 +210,7 @@ describe('RpcAnalyzer over TCP', () => {
     const s = a.summary();
     expect([s.authTlsProbe, s.startTls, s.credentials, s.programs]).toEqual([true, true, ['AUTH_TLS'], ['nfs/4']]);
     expect(s.operations).toEqual({});
-    const what = ev.items.map((e) => e.what);
+    const what = ev.items.map((e) => evidenceText(e.fact));
     expect(what).toContain('AUTH_TLS NULL probe (nfs/4)');
     expect(what).toContain('REPLY verifier STARTTLS (to the AUTH_TLS probe)');
   });

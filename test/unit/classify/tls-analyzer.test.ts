@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EvidenceLog } from '../../../src/classify/analyzer.js';
 import { TlsAnalyzer } from '../../../src/classify/tls-analyzer.js';
+import { evidenceText } from '../../../src/report/evidence-text.js';
 import { bytes, clientHelloBody, hsMsg, record, serverHelloBody } from '../../adversarial/builders/tls.js';
 
 function feed(a: TlsAnalyzer, dir: 0 | 1, b: Uint8Array, frame: number, cuts: number[] = []): void {
@@ -50,7 +51,7 @@ describe('TlsAnalyzer', () => {
     expect(s.validRecordStream).toBe(true);
     expect(a.isTls).toBe(true);
     expect(a.clientDir).toBe(0);
-    expect(ev.items.map((e) => e.what)).toEqual([
+    expect(ev.items.map((e) => evidenceText(e.fact))).toEqual([
       'ClientHello offers TLS 1.3, TLS 1.2; SNI files.example',
       'ServerHello selects TLS 1.3 TLS_AES_256_GCM_SHA384 (0x1302)',
       'application data records both ways',
@@ -83,7 +84,7 @@ describe('TlsAnalyzer', () => {
     expect(s.helloRetryRequest).toBe(true);
     expect(s.version).toBe('TLS 1.3');
     expect(s.cipherSuiteId).toBe(0x1301);
-    expect(ev.items.map((e) => e.what)).toContain('HelloRetryRequest (TLS_AES_128_GCM_SHA256 (0x1301))');
+    expect(ev.items.map((e) => evidenceText(e.fact))).toContain('HelloRetryRequest (TLS_AES_128_GCM_SHA256 (0x1301))');
   });
 
   it('TLS 1.2 session-id resumption and TLS 1.3 PSK resumption', () => {
@@ -133,7 +134,7 @@ describe('TlsAnalyzer', () => {
       { level: 0, description: 0, name: 'encrypted', encrypted: true },
     ]);
     expect(s.records.alert).toBe(2);
-    expect(ev.items.map((e) => e.what)).toContain('alert fatal handshake_failure');
+    expect(ev.items.map((e) => evidenceText(e.fact))).toContain('alert fatal handshake_failure');
   });
 
   it('lying handshake length (larger than the record) waits, then a bogus extension length is flagged', () => {
@@ -148,7 +149,7 @@ describe('TlsAnalyzer', () => {
     const b = new TlsAnalyzer(ev);
     feed(b, 0, bytes(record(22, lying)), 1);
     expect(b.hello.malformedHandshake).toBe(true);
-    expect(ev.items[0]!.what).toBe('malformed handshake: ClientHello extension length past end');
+    expect(evidenceText(ev.items[0]!.fact)).toBe('malformed handshake: ClientHello extension length past end');
   });
 
   it('garbage after a valid start breaks the record stream', () => {
@@ -156,7 +157,7 @@ describe('TlsAnalyzer', () => {
     const a = new TlsAnalyzer(ev);
     feed(a, 0, bytes(record(22, hsMsg(1, clientHelloBody())), [0x47, 0x45, 0x54, 0x20, 0x2f, 0x20]), 1);
     expect(a.summary().validRecordStream).toBe(false);
-    expect(ev.items.map((e) => e.what)).toContain('bytes after 1 records are not a TLS record header');
+    expect(ev.items.map((e) => evidenceText(e.fact))).toContain('bytes after 1 records are not a TLS record header');
     feed(a, 0, bytes(APP), 2); // the walk goes on: it resynchronises at the next record header
     expect(a.summary().records.applicationData).toBe(1);
     expect(a.walk().resyncs).toBe(1);
@@ -187,7 +188,7 @@ describe('TlsAnalyzer', () => {
     expect(a.summary().records.applicationData).toBe(3);
     expect(a.gaps).toBe(2);
     expect(a.summary().validRecordStream).toBe(true);
-    expect(ev.items.map((e) => e.what)).toEqual(
+    expect(ev.items.map((e) => evidenceText(e.fact))).toEqual(
       expect.arrayContaining([
         'gap of 20 bytes inside a record; record sync kept',
         'gap of 100 bytes; record sync lost',

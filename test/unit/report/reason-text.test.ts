@@ -145,8 +145,21 @@ const ANOMALIES: Record<AnomalyDetail['kind'], [AnomalyDetail, string]> = {
     'application-data record body is bytes far from random (chi-square) z=41.3: not ciphertext',
   ],
   'handshake-failed': [
-    { kind: 'handshake-failed', failure: 'fatal alert handshake_failure', appDataFlowed: false },
-    'handshake failed: fatal alert handshake_failure; no application data: nothing exposed',
+    { kind: 'handshake-failed', failure: { cause: 'fatal-alert', description: 40 }, appDataFlowed: false },
+    'handshake failed: fatal alert handshake_failure before the session was established; no application data: nothing exposed',
+  ],
+  'sslv2-hello': [
+    { kind: 'sslv2-hello', version: 0x0301, cipherSpecs: 7, sslv2Only: 2 },
+    'SSLv2-format ClientHello (asks for TLS 1.0; 7 cipher specs, 2 of them SSLv2-only)',
+  ],
+  'capture-gap': [{ kind: 'capture-gap', bytes: 1448 }, '1448 bytes not captured'],
+  'readable-in-tls': [
+    { kind: 'readable-in-tls', what: 'rpc', where: 'after-alert', frame: 17 },
+    'ONC-RPC in the clear after an alert (close_notify), frame 17',
+  ],
+  'record-violation': [
+    { kind: 'record-violation', violation: { rule: 'record-version', version: 0x0301, expected: 0x0303 } },
+    'record version 0x301 differs from 0x303',
   ],
   'null-cipher': [{ kind: 'null-cipher', suite: 'TLS_SHA384_SHA384' }, 'TLS_SHA384_SHA384'],
   'unexplained-bytes': [
